@@ -1,0 +1,53 @@
+# Everything a person runs. The README names the two that matter: `make demo` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/redress
+DEMO_ENV := DATABASE_URL=sqlite:///$(CURDIR)/var/redress.sqlite3 \
+	EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend DEBUG=false
+
+.PHONY: demo test venv lint typecheck migrations-check pytest bench clean dev config-reference
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "needs $(PYTHON)" >&2; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+## Start Redress with demo data on SQLite at http://127.0.0.1:8000
+demo: $(STAMP)
+	mkdir -p var
+	$(DEMO_ENV) $(BIN)/redress demo
+
+## Install what the tests need and run them all against PostgreSQL, with lint and type checks.
+test: $(STAMP) lint typecheck migrations-check pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check redress tests bench
+	$(BIN)/ruff format --check redress tests bench
+
+typecheck: $(STAMP)
+	$(BIN)/mypy redress
+
+migrations-check: $(STAMP)
+	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/redress makemigrations --check --dry-run
+
+pytest: $(STAMP)
+	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest -n auto -p no:cacheprovider
+
+## Benchmarks on data of realistic size; figures go to bench/results/.
+bench: $(STAMP)
+	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python -m bench
+
+config-reference: $(STAMP)
+	$(BIN)/redress config-reference > docs/configuration.md
+
+dev: $(STAMP)
+
+clean:
+	rm -rf $(VENV) var build *.egg-info

@@ -1,0 +1,86 @@
+"""The JSON API, version 1. Endpoints live in redress/api/endpoints.py.
+
+Every endpoint needs a bearer token (`redress token create USERNAME`). Every error is a JSON
+body `{"error": "..."}` with a reason a person can act on, never Django's HTML error page; a
+request that does not validate also gets `"detail"`, one plain line per problem.
+
+The schema is served at /api/v1/openapi.json and the interactive docs at /api/v1/docs.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from redress.api.auth import TokenAuth
+from redress.api.endpoints import ApiError, router
+
+api = NinjaAPI(
+    title="Redress API",
+    version="1",
+    description=(
+        "Filing complaints and following cases through the rulebook. Authenticate with "
+        "`Authorization: Bearer <token>`; a token is issued with `redress token create`."
+    ),
+    urls_namespace="api",
+    auth=TokenAuth(),
+)
+api.add_router("/", router)
+
+# Where a validation error is, without ninja's own wrapping of the body and its parameters.
+LOCATION_PREFIXES = {"body": 2, "query": 2, "path": 1}
+
+
+@api.exception_handler(ApiError)
+def api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
+    return api.create_response(request, exc.body, status=exc.status)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    response = api.create_response(
+        request,
+        {"error": "send a valid API token as the header 'Authorization: Bearer <token>'"},
+        status=401,
+    )
+    response["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+@api.exception_handler(ValidationError)
+def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    return api.create_response(
+        request,
+        {"error": "the request is not valid", "detail": [plain(e) for e in exc.errors]},
+        status=422,
+    )
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if exc.status_code == 400 and exc.__cause__ is not None:
+        # ninja could not parse the body at all: as malformed as a body can be.
+        return api.create_response(
+            request,
+            {"error": "the request is not valid", "detail": ["the body is not valid JSON"]},
+            status=422,
+        )
+    return api.create_response(request, {"error": str(exc)}, status=exc.status_code)
+
+
+def plain(error: dict[str, Any]) -> str:
+    """One validation error as `where: what`, e.g. `respondent.name: this field is required`."""
+    loc = [str(part) for part in error.get("loc", ())]
+    if loc and loc[0] in LOCATION_PREFIXES:
+        loc = loc[LOCATION_PREFIXES[loc[0]] :] if loc[0] != "path" else loc[1:]
+    message = str(error.get("msg", "is not valid"))
+    message = message.removeprefix("Value error, ")
+    if error.get("type") == "missing":
+        message = "this field is required"
+    elif error.get("type") == "extra_forbidden":
+        message = "this field is not expected"
+    where = ".".join(loc)
+    return f"{where}: {message}" if where else message

@@ -1,0 +1,121 @@
+"""Reading the audit log: a case's timeline, and the raw rows the chain verifier streams."""
+
+from __future__ import annotations
+
+from collections.abc import Generator, Iterator
+from typing import Any
+
+import orjson
+from django.db import connections, router, transaction
+from django.db.models import QuerySet
+
+from redress.audit.chain import utc_iso
+from redress.audit.models import AuditEvent, AuditHead
+
+# One stored event as the verifier reads it, in this order: id, seq, occurred_at (in the
+# `utc_iso` form), actor_id, actor_label, action, object_type, object_id, case_id, data (JSON
+# text), prev_hash, hash.
+ChainRow = tuple[int, int, str, int | None, str, str, str, str, int | None, str, str, str]
+
+CHAIN_BATCH_SIZE = 10_000
+
+# The database writes the time in the canonical form itself, and hands over the jsonb as text, so
+# Python parses neither a timestamp nor Django's JSONField per row.
+_CHAIN_ROWS_SQL = """
+SELECT id, seq, to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+    actor_id, actor_label, action, object_type, object_id, case_id, data::text, prev_hash, hash
+FROM audit_auditevent
+WHERE organisation_id = %s AND seq > %s
+ORDER BY seq
+"""
+
+
+def events_for_case(case_id: int) -> QuerySet[AuditEvent]:
+    """Everything recorded about one case, in the order it happened (the case timeline)."""
+    return AuditEvent.objects.filter(case_id=case_id).order_by("seq")
+
+
+def chain_head(organisation_id: int) -> tuple[int, str] | None:
+    """The organisation's head (last seq and hash) as committed now, or None without a chain."""
+    return (
+        AuditHead.objects.filter(organisation_id=organisation_id).values_list("seq", "hash").first()
+    )
+
+
+def chain_rows(
+    organisation_id: int, *, after_seq: int = 0
+) -> Generator[list[ChainRow], None, None]:
+    """The organisation's events after `after_seq`, in seq order, in batches.
+
+    On PostgreSQL the rows stream through a server-side cursor, so a chain of any length is read
+    in constant memory; elsewhere (SQLite) through the ORM.
+    """
+    alias = router.db_for_read(AuditEvent)
+    if connections[alias].vendor == "postgresql":
+        yield from _chain_rows_on_postgresql(organisation_id, after_seq, alias)
+    else:
+        yield from _chain_rows_portably(organisation_id, after_seq, alias)
+
+
+def _chain_rows_on_postgresql(
+    organisation_id: int, after_seq: int, alias: str
+) -> Iterator[list[ChainRow]]:
+    connection = connections[alias]
+    # A named cursor lives inside a transaction; inside one it is not materialised WITH HOLD.
+    with transaction.atomic(using=alias), connection.chunked_cursor() as cursor:
+        cursor.execute(_CHAIN_ROWS_SQL, [organisation_id, after_seq])
+        while batch := cursor.fetchmany(CHAIN_BATCH_SIZE):
+            yield batch
+
+
+def _chain_rows_portably(
+    organisation_id: int, after_seq: int, alias: str
+) -> Iterator[list[ChainRow]]:
+    rows = (
+        AuditEvent.objects.using(alias)
+        .filter(organisation_id=organisation_id, seq__gt=after_seq)
+        .order_by("seq")
+        .values_list(
+            "id",
+            "seq",
+            "occurred_at",
+            "actor_id",
+            "actor_label",
+            "action",
+            "object_type",
+            "object_id",
+            "case_id",
+            "data",
+            "prev_hash",
+            "hash",
+        )
+        .iterator(chunk_size=2_000)
+    )
+    batch: list[ChainRow] = []
+    for row in rows:
+        batch.append(_as_chain_row(row))
+        if len(batch) == CHAIN_BATCH_SIZE:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _as_chain_row(row: tuple[Any, ...]) -> ChainRow:
+    (event_id, seq, occurred_at, actor_id, label, action, otype, oid, case_id, data, prev, hsh) = (
+        row
+    )
+    return (
+        event_id,
+        seq,
+        utc_iso(occurred_at),
+        actor_id,
+        label,
+        action,
+        otype,
+        oid,
+        case_id,
+        orjson.dumps(data).decode(),
+        prev,
+        hsh,
+    )

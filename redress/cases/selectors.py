@@ -1,0 +1,126 @@
+"""Reading cases, always through who may see them.
+
+A case is visible to its team, to oversight, and to someone holding unexpired emergency access;
+a coordinator also sees cases that have no case officer yet, to assign them. Anyone else is told
+the case does not exist, from pages and the API alike.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Exists, Min, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from redress.audit.services import record_event
+from redress.cases.models import (
+    Allegation,
+    Assignment,
+    Case,
+    CaseRole,
+    Deadline,
+    EmergencyAccess,
+)
+from redress.people.models import StaffRole, User
+
+
+class CaseNotFound(LookupError):
+    """The case does not exist, or the user may not know that it does."""
+
+
+def visible_cases(user: User) -> QuerySet[Case]:
+    if not user.is_authenticated or not user.is_active or user.organisation_id is None:
+        return Case.objects.none()
+    cases = Case.objects.filter(organisation_id=user.organisation_id)
+    if user.has_role(StaffRole.OVERSIGHT):
+        return cases
+    on_team = Assignment.objects.filter(case=OuterRef("pk"), user=user, ended_at__isnull=True)
+    emergency = EmergencyAccess.objects.filter(
+        case=OuterRef("pk"), user=user, expires_at__gt=timezone.now()
+    )
+    visible = Q(Exists(on_team)) | Q(Exists(emergency))
+    if user.has_role(StaffRole.COORDINATOR):
+        has_officer = Assignment.objects.filter(
+            case=OuterRef("pk"), role=CaseRole.OFFICER, ended_at__isnull=True
+        )
+        visible |= Q(closed_at__isnull=True) & ~Q(Exists(has_officer))
+    return cases.filter(visible)
+
+
+def get_case(user: User, case_id: int, *, log_read: bool = True) -> Case:
+    """The case, if `user` may see it; its reading is written to the audit log."""
+    case = visible_cases(user).select_related("respondent", "rulebook").filter(pk=case_id).first()
+    if case is None:
+        raise CaseNotFound("no such case")
+    if log_read:
+        record_event(
+            organisation=case.organisation_id,
+            actor=user,
+            action="case.viewed",
+            target=case,
+            case_id=case.pk,
+        )
+    return case
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    stage: str = ""
+    category: str = ""
+    overdue: bool = False
+    mine: bool = False
+
+
+def case_list(user: User, filters: CaseFilters, *, today: date | None = None) -> QuerySet[Case]:
+    """Visible cases with their next deadline and categories, filtered, oldest deadline first."""
+    today = today or timezone.localdate()
+    cases = visible_cases(user).annotate(
+        next_due=Min("deadlines__due_on", filter=Q(deadlines__met_at__isnull=True))
+    )
+    if filters.stage:
+        cases = cases.filter(stage=filters.stage)
+    if filters.category:
+        cases = cases.filter(
+            Exists(Allegation.objects.filter(case=OuterRef("pk"), category=filters.category))
+        )
+    if filters.overdue:
+        cases = cases.filter(
+            Exists(
+                Deadline.objects.filter(case=OuterRef("pk"), met_at__isnull=True, due_on__lt=today)
+            )
+        )
+    if filters.mine:
+        cases = cases.filter(
+            Exists(Assignment.objects.filter(case=OuterRef("pk"), user=user, ended_at__isnull=True))
+        )
+    return (
+        cases.select_related("respondent")
+        .prefetch_related(Prefetch("allegations", queryset=Allegation.objects.order_by("pk")))
+        .order_by("next_due", "pk")
+    )
+
+
+def open_deadlines(case: Case) -> QuerySet[Deadline]:
+    return Deadline.objects.filter(case=case, met_at__isnull=True).order_by("due_on")
+
+
+def team(case: Case) -> QuerySet[Assignment]:
+    return (
+        Assignment.objects.filter(case=case, ended_at__isnull=True)
+        .select_related("user")
+        .order_by("role", "assigned_at")
+    )
+
+
+def unreviewed_emergency_accesses(user: User) -> QuerySet[EmergencyAccess]:
+    """For oversight: emergency access to cases that nobody in oversight has reviewed yet."""
+    if not user.has_role(StaffRole.OVERSIGHT):
+        return EmergencyAccess.objects.none()
+    return (
+        EmergencyAccess.objects.filter(
+            organisation_id=user.organisation_id, reviewed_by_oversight_at__isnull=True
+        )
+        .select_related("case", "user")
+        .order_by("-granted_at")
+    )

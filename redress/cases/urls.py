@@ -1,0 +1,8 @@
+from django.urls import path
+
+from redress.cases import views
+
+app_name = "cases"
+urlpatterns = [
+    path("", views.case_list, name="list"),
+]

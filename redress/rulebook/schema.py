@@ -1,0 +1,170 @@
+"""The shape of a rulebook. Parsed from YAML by `loader`, read by the workflow engine."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+CODE = r"^[a-z][a-z0-9_]*$"
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Target(Strict):
+    """How long a stage or clock may take: working days, calendar days or calendar months."""
+
+    working_days: int | None = Field(default=None, ge=0, le=400)
+    calendar_days: int | None = Field(default=None, ge=0, le=800)
+    calendar_months: int | None = Field(default=None, ge=0, le=36)
+
+    @model_validator(mode="after")
+    def exactly_one_measure(self) -> Target:
+        measures = (self.working_days, self.calendar_days, self.calendar_months)
+        given = [v for v in measures if v is not None]  # 0 is a measure: "on the same day"
+        if len(given) != 1:
+            raise ValueError("give exactly one of working_days, calendar_days, calendar_months")
+        return self
+
+
+class Stage(Strict):
+    label: str
+    target: Target | None = None
+    final: bool = False
+
+
+class Category(Strict):
+    label: str
+    definition: str
+    definition_version: str
+
+
+class Clock(Strict):
+    label: str
+    starts_on: str = Field(pattern=r"^(receipt|stage:[a-z_]+|notice:[a-z_]+)$")
+    working_days: int | None = Field(default=None, ge=1, le=400)
+    calendar_days: int | None = Field(default=None, ge=1, le=800)
+    calendar_months: int | None = Field(default=None, ge=1, le=36)
+    stopped_by_notice: str | None = None
+    stopped_by_response: bool = False
+
+    @property
+    def target(self) -> Target:
+        return Target(
+            working_days=self.working_days,
+            calendar_days=self.calendar_days,
+            calendar_months=self.calendar_months,
+        )
+
+    @model_validator(mode="after")
+    def stops_somehow(self) -> Clock:
+        self.target  # noqa: B018 - validates that exactly one measure is given
+        if not self.stopped_by_notice and not self.stopped_by_response:
+            raise ValueError("a clock needs stopped_by_notice or stopped_by_response")
+        return self
+
+
+class ResponseExtension(Strict):
+    max_working_days: int = Field(ge=0, le=60)
+    times: int = Field(ge=0, le=5)
+
+
+class Suspension(Strict):
+    review_every_working_days: int = Field(ge=1, le=120)
+    lapses_after_working_days: int = Field(ge=1, le=260)
+    decided_by: tuple[str, ...]
+
+
+class NoticeKind(Strict):
+    label: str
+    party: Literal["complainant", "respondent", "both"]
+
+
+class DecisionKind(Strict):
+    label: str
+    by: tuple[str, ...] = Field(min_length=1)
+    stages: tuple[str, ...] = Field(min_length=1)
+    outcomes: dict[str, str] = Field(min_length=1)
+
+
+class Guard(Strict):
+    """One condition on a transition: a guard name and its arguments, if any."""
+
+    name: str
+    args: dict[str, Any] = Field(default_factory=dict)
+
+
+class Transition(Strict):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    from_stage: str = Field(alias="from")
+    to: str
+    by: tuple[str, ...] = Field(min_length=1)
+    guards: tuple[Guard, ...] = ()
+    notices: tuple[str, ...] = ()
+    outcome: str | None = None
+
+    @field_validator("guards", mode="before")
+    @classmethod
+    def guards_from_yaml(cls, value: Any) -> Any:
+        """`- name` or `- name: argument` or `- name: {key: value}` in the YAML."""
+        if not isinstance(value, list):
+            return value
+        return [_guard_from_yaml(item) for item in value]
+
+
+def _guard_from_yaml(item: Any) -> Any:
+    if isinstance(item, str):
+        return {"name": item}
+    if isinstance(item, dict) and len(item) == 1:
+        name, args = next(iter(item.items()))
+        if isinstance(args, dict):
+            return {"name": name, "args": args}
+        return {"name": name, "args": {"value": args}}
+    return item
+
+
+class Sanction(Strict):
+    code: str = Field(pattern=CODE)
+    label: str
+
+
+class Rulebook(Strict):
+    """A whole procedure. Cross-references are checked by `loader.check_references`."""
+
+    name: str
+    sources: tuple[str, ...] = ()
+    charge_time_limit_years: int = Field(ge=1, le=50)
+    independent_review_categories: tuple[str, ...] = ()
+    categories: dict[str, Category] = Field(min_length=1)
+    stages: dict[str, Stage] = Field(min_length=2)
+    clocks: dict[str, Clock] = Field(default_factory=dict)
+    response_extension: ResponseExtension
+    hearing_notice_working_days: int = Field(ge=0, le=60)
+    suspension: Suspension
+    notices: dict[str, NoticeKind]
+    decisions: dict[str, DecisionKind]
+    transitions: tuple[Transition, ...] = Field(min_length=1)
+    sanctions: tuple[Sanction, ...] = Field(min_length=1)
+
+    def transitions_from(self, stage: str) -> tuple[Transition, ...]:
+        return tuple(t for t in self.transitions if t.from_stage == stage)
+
+    def transition(self, from_stage: str, to: str) -> Transition | None:
+        for candidate in self.transitions:
+            if candidate.from_stage == from_stage and candidate.to == to:
+                return candidate
+        return None
+
+    @property
+    def first_stage(self) -> str:
+        return next(iter(self.stages))
+
+    def is_final(self, stage: str) -> bool:
+        return self.stages[stage].final
+
+    def stage_label(self, stage: str) -> str:
+        found = self.stages.get(stage)
+        return found.label if found else stage

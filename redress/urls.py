@@ -1,0 +1,15 @@
+"""URL routes. Case data never appears in a URL beyond its numeric id."""
+
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from redress.api.api import api
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="cases:list", permanent=False)),
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("cases/", include("redress.cases.urls")),
+    path("api/v1/", api.urls),
+]
