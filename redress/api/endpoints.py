@@ -137,7 +137,7 @@ def _complainant(organisation_id: int, ref: schemas.ComplainantRef) -> Person | 
 
 
 def _respondent(user: User, ref: schemas.RespondentRef) -> Person:
-    people = Person.objects.filter(organisation_id=user.organisation_id)
+    people = Person.objects.filter(organisation=user.organisation)
     if ref.membership_number is not None:
         found = people.filter(membership_number=ref.membership_number).first()
         if found is None:

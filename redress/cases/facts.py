@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from django.utils import timezone
 
@@ -18,7 +18,7 @@ def calendar_of(organisation: Organisation) -> WorkingCalendar:
     return WorkingCalendar.of(organisation.holiday_region, organisation.closure_days)
 
 
-def local_date(moment: timezone.datetime) -> date:
+def local_date(moment: datetime) -> date:
     return timezone.localtime(moment).date()
 
 

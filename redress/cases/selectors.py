@@ -115,7 +115,7 @@ def team(case: Case) -> QuerySet[Assignment]:
 
 def unreviewed_emergency_accesses(user: User) -> QuerySet[EmergencyAccess]:
     """For oversight: emergency access to cases that nobody in oversight has reviewed yet."""
-    if not user.has_role(StaffRole.OVERSIGHT):
+    if user.organisation_id is None or not user.has_role(StaffRole.OVERSIGHT):
         return EmergencyAccess.objects.none()
     return (
         EmergencyAccess.objects.filter(

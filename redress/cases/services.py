@@ -496,7 +496,7 @@ def issue_notices(case: Case, rulebook: Rulebook, *, kind: str, actor: User | No
     from redress.cases.tasks import email_notice
 
     spec = rulebook.notices[kind]
-    parties = [Party.COMPLAINANT, Party.RESPONDENT] if spec.party == "both" else [spec.party]
+    parties = [Party.COMPLAINANT, Party.RESPONDENT] if spec.party == "both" else [Party(spec.party)]
     served = []
     for party in parties:
         recipient = _recipient(case, party)

@@ -18,8 +18,9 @@ import io
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 
 from redress.audit.services import record_event
 from redress.people.models import Organisation, Person, Unit, User
@@ -304,7 +305,7 @@ def _update(people: list[Person]) -> int:
         return Person.objects.bulk_update(people, UPDATED_FIELDS)
     quote = connection.ops.quote_name
     table = quote(Person._meta.db_table)
-    columns = [quote(Person._meta.get_field(name).column) for name in UPDATED_FIELDS]
+    columns = [quote(_column(name)) for name in UPDATED_FIELDS]
     assignments = ", ".join(f"{column} = changed.{column}" for column in columns)
     # Identifiers come from the model's own metadata, quoted; every value is a parameter.
     sql = (
@@ -313,7 +314,7 @@ def _update(people: list[Person]) -> int:
         "%s::bigint[], %s::text[]) "
         f"AS changed(id, {', '.join(columns)}) WHERE person.id = changed.id"
     )
-    parameters = [
+    parameters: list[Any] = [
         [person.pk for person in people],
         [person.name for person in people],
         [json.dumps(person.aliases) for person in people],
@@ -325,6 +326,12 @@ def _update(people: list[Person]) -> int:
     with connection.cursor() as cursor:
         cursor.execute(sql, parameters)
         return cursor.rowcount
+
+
+def _column(field_name: str) -> str:
+    field = Person._meta.get_field(field_name)
+    assert isinstance(field, models.Field)
+    return field.column
 
 
 def _registered(organisation: Organisation) -> dict[str, tuple[int, bytes]]:
