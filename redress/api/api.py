@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
-from ninja import NinjaAPI
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from ninja import NinjaAPI, Router
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from redress.api.auth import TokenAuth
@@ -28,10 +28,23 @@ api = NinjaAPI(
     urls_namespace="api",
     auth=TokenAuth(),
 )
-api.add_router("/", router)
+fallback = Router(auth=None)
 
-# Where a validation error is, without ninja's own wrapping of the body and its parameters.
-LOCATION_PREFIXES = {"body": 2, "query": 2, "path": 1}
+
+@fallback.api_operation(
+    ["GET", "POST", "PUT", "PATCH", "DELETE"], "/{path:rest}", include_in_schema=False
+)
+def no_such_endpoint(request: HttpRequest, rest: str) -> HttpResponse:
+    """Anything else under /api/v1/: a JSON 404 rather than the site's HTML page."""
+    return JsonResponse({"error": "no such endpoint"}, status=404)
+
+
+api.add_router("/", router)
+api.add_router("/", fallback)  # last, so that it answers only paths no endpoint has
+
+# How many leading parts of a validation error's location are ninja's own (where the value came
+# from, and the name of the endpoint's parameter), not the caller's field names.
+LOCATION_PREFIXES = {"body": 2, "query": 1, "path": 1}
 
 
 @api.exception_handler(ApiError)
@@ -74,13 +87,13 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 def plain(error: dict[str, Any]) -> str:
     """One validation error as `where: what`, e.g. `respondent.name: this field is required`."""
     loc = [str(part) for part in error.get("loc", ())]
-    if loc and loc[0] in LOCATION_PREFIXES:
-        loc = loc[LOCATION_PREFIXES[loc[0]] :] if loc[0] != "path" else loc[1:]
-    message = str(error.get("msg", "is not valid"))
-    message = message.removeprefix("Value error, ")
+    source = loc[0] if loc else ""
+    where = ".".join(loc[LOCATION_PREFIXES.get(source, 0) :])
+    if source == "body" and not where:
+        return "the body must be a JSON object"
+    message = str(error.get("msg", "is not valid")).removeprefix("Value error, ")
     if error.get("type") == "missing":
         message = "this field is required"
     elif error.get("type") == "extra_forbidden":
         message = "this field is not expected"
-    where = ".".join(loc)
     return f"{where}: {message}" if where else message

@@ -8,12 +8,14 @@ bytes happens whose timing could leak the token.
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 import string
 from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja.security import HttpBearer
@@ -21,6 +23,8 @@ from ninja.security import HttpBearer
 from redress.api.models import ApiToken
 from redress.audit.services import record_event
 from redress.people.models import User
+
+logger = logging.getLogger(__name__)
 
 TOKEN_PREFIX = "rd_"  # noqa: S105 -- marks a string as a Redress token; not a secret
 TOKEN_ALPHABET = string.ascii_letters + string.digits
@@ -109,17 +113,39 @@ class TokenAuth(HttpBearer):
         if len(token) != TOKEN_LENGTH or not token.startswith(TOKEN_PREFIX):
             return None
         api_token = (
-            ApiToken.objects.select_related("user")
-            .filter(key_hash=hash_token(token), revoked_at__isnull=True)
-            .first()
+            ApiToken.objects.select_related("user").filter(key_hash=hash_token(token)).first()
         )
         if api_token is None:
+            return None
+        if api_token.revoked_at is not None:
+            # The prefix is what operators see in `redress token list`; it is no secret.
+            logger.warning("revoked API token %s was presented", api_token.prefix)
             return None
         user = api_token.user
         if not user.is_active or user.organisation_id != api_token.organisation_id:
             return None
-        now = timezone.now()
-        if api_token.last_used_at is None or now - api_token.last_used_at >= LAST_USED_RESOLUTION:
-            ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
+        note_use(api_token, request)
         request.user = user
         return user
+
+
+def note_use(api_token: ApiToken, request: HttpRequest) -> None:
+    """Record that the token was used: `last_used_at`, and an audit event, at most once a
+    `LAST_USED_RESOLUTION` per token, so that a busy integration does not turn every read into
+    two writes. What the token then does is audited by the services it calls."""
+    now = timezone.now()
+    if api_token.last_used_at is not None and now - api_token.last_used_at < LAST_USED_RESOLUTION:
+        return
+    stale = Q(last_used_at__isnull=True) | Q(last_used_at__lte=now - LAST_USED_RESOLUTION)
+    with transaction.atomic():
+        # The conditional update lets only one of several concurrent requests write the event.
+        if not ApiToken.objects.filter(stale, pk=api_token.pk).update(last_used_at=now):
+            return
+        record_event(
+            organisation=api_token.organisation_id,
+            actor=api_token.user,
+            action="api_token.used",
+            target=api_token,
+            data={"prefix": api_token.prefix, "method": request.method},
+        )
+    api_token.last_used_at = now

@@ -56,13 +56,13 @@ def caller(request: HttpRequest) -> User:
     return cast(User, request.auth)  # type: ignore[attr-defined]
 
 
-def visible_case(request: HttpRequest, case_id: int) -> Case:
-    """The case, if the caller may see it (the read is audited); otherwise a 404 that says no
-    more than a case that does not exist would."""
+def visible_case(request: HttpRequest, case_id: int, *, log_read: bool = True) -> Case:
+    """The case, if the caller may see it (the read is audited unless `log_read` is false);
+    otherwise a 404 that says no more than a case that does not exist would."""
     if not 1 <= case_id <= MAX_CASE_ID:
         raise ApiError(404, NO_SUCH_CASE)
     try:
-        return get_case(caller(request), case_id)
+        return get_case(caller(request), case_id, log_read=log_read)
     except CaseNotFound:
         raise ApiError(404, NO_SUCH_CASE) from None
 
@@ -130,7 +130,7 @@ def _complainant(organisation_id: int, ref: schemas.ComplainantRef) -> Person | 
     ).first()
     if found is None:
         raise unprocessable(
-            f"nobody on the register has membership number {ref.membership_number!r}",
+            "nobody on the register has that membership number",
             field="complainant.membership_number",
         )
     return found
@@ -142,7 +142,7 @@ def _respondent(user: User, ref: schemas.RespondentRef) -> Person:
         found = people.filter(membership_number=ref.membership_number).first()
         if found is None:
             raise unprocessable(
-                f"nobody on the register has membership number {ref.membership_number!r}",
+                "nobody on the register has that membership number",
                 field="respondent.membership_number",
             )
         return found
@@ -150,7 +150,7 @@ def _respondent(user: User, ref: schemas.RespondentRef) -> Person:
     named = list(people.filter(name__iexact=ref.name).order_by("pk")[:2])
     if len(named) > 1:
         raise unprocessable(
-            f"more than one person on the register is called {ref.name!r}; "
+            "more than one person on the register has that name; "
             "give the respondent's membership number instead",
             field="respondent.name",
         )
@@ -261,8 +261,9 @@ def take_transition(
     request: HttpRequest, case_id: int, payload: schemas.TransitionIn
 ) -> dict[str, Any]:
     """Move the case to stage `to` if the rulebook allows the caller to now. If it does not, the
-    answer is 409 with every reason, and the case is unchanged."""
-    case = visible_case(request, case_id)
+    answer is 409 with every reason, and the case is unchanged, its audit trail included: a
+    transition taken is audited as such, and one refused changes nothing."""
+    case = visible_case(request, case_id, log_read=False)
     try:
         case = services.transition_case(
             case, to=payload.to, actor=caller(request), reason=payload.reason

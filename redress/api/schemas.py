@@ -20,6 +20,19 @@ DEFAULT_PAGE = 50
 class Request(Schema):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
+    @field_validator("*", mode="after")
+    @classmethod
+    def storable_text(cls, value: object) -> object:
+        """Refuse text PostgreSQL cannot store, which would otherwise fail deep in a write."""
+        if isinstance(value, str):
+            if "\x00" in value:
+                raise ValueError("text may not contain NUL characters")
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                raise ValueError("text contains an unpaired surrogate, not valid Unicode") from None
+        return value
+
 
 # --- Errors ------------------------------------------------------------------------------------
 
