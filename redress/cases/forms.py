@@ -33,6 +33,10 @@ class CaseFilterForm(forms.Form):
 
 
 class TransitionForm(forms.Form):
+    """One allowed transition: the stage to move to travels as a hidden field, so each button
+    on the case page is its own small form."""
+
+    to = forms.CharField(widget=forms.HiddenInput, max_length=40)
     reason = forms.CharField(
         required=False,
         max_length=2000,

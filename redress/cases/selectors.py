@@ -64,6 +64,17 @@ def get_case(user: User, case_id: int, *, log_read: bool = True) -> Case:
     return case
 
 
+def case_for_emergency_access(user: User, case_id: int) -> Case:
+    """The case in the user's organisation, whoever is on its team. Only for granting emergency
+    access, which is itself audited and flagged to oversight; never for showing a case."""
+    if not user.is_authenticated or not user.is_active or user.organisation_id is None:
+        raise CaseNotFound("no such case")
+    case = Case.objects.filter(organisation_id=user.organisation_id, pk=case_id).first()
+    if case is None:
+        raise CaseNotFound("no such case")
+    return case
+
+
 @dataclass(frozen=True)
 class CaseFilters:
     stage: str = ""

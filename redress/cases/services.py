@@ -478,6 +478,9 @@ def _checked_sanction(rulebook: Rulebook, finding: str, sanction: str, reasons: 
 
 # --- Notices and the respondent's answer -----------------------------------------------------
 
+# The case roles that may serve a notice by hand (the staff pages offer the form to them).
+NOTICE_SERVERS = ("officer", "investigator", "decision_maker", "panellist")
+
 
 def serve_notice(case: Case, *, kind: str, actor: User) -> list[Notice]:
     """Serve a notice the rulebook defines on the party (or parties) it is for."""
@@ -488,7 +491,7 @@ def serve_notice(case: Case, *, kind: str, actor: User) -> list[Notice]:
             raise CaseError(f"the rulebook has no notice called {kind!r}")
         if not locked.is_open:
             raise CaseError("the case is closed")
-        require_role(locked, ("officer", "investigator", "decision_maker", "panellist"), actor)
+        require_role(locked, NOTICE_SERVERS, actor)
         return issue_notices(locked, rulebook, kind=kind, actor=actor)
 
 

@@ -1,0 +1,35 @@
+"""Small helpers for the staff page tests."""
+
+from __future__ import annotations
+
+import html
+
+from django.http import HttpResponse
+from django.test import Client
+
+from redress.cases import services
+from redress.cases.models import Case
+from redress.people.models import User
+from tests.factories import REASONS, Cast
+
+
+def signed_in(client: Client, user: User) -> Client:
+    client.force_login(user)
+    return client
+
+
+def text_of(response: HttpResponse) -> str:
+    """The page's HTML with entities decoded, so assertions read like the page does."""
+    return html.unescape(response.content.decode())
+
+
+def ready_for_investigation(case: Case, cast: Cast) -> Case:
+    """A triage case whose move to investigation the rulebook now allows the officer."""
+    services.record_decision(
+        case, kind="triage", outcome="investigation", reasons=REASONS, actor=cast.officer
+    )
+    services.record_decision(
+        case, kind="interim_measures", outcome="not_needed", reasons=REASONS, actor=cast.officer
+    )
+    services.assign(case, user=cast.investigator, role="investigator", actor=cast.coordinator)
+    return case

@@ -1,0 +1,134 @@
+"""The case page: what it shows, who may see it, and that every reading is audited."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.http import HttpResponse
+from django.test import Client
+from django.urls import reverse
+
+from redress.audit.models import AuditEvent
+from tests.factories import Cast, file_case
+
+from .helpers import ready_for_investigation, signed_in, text_of
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_team_sees_the_case_with_its_clocks_allegations_and_timeline(
+    client: Client, cast: Cast
+) -> None:
+    case = file_case(cast, categories=("antisemitism", "bullying"))
+    signed_in(client, cast.officer)
+
+    response = client.get(reverse("cases:detail", args=[case.pk]))
+
+    page = text_of(response)
+    assert response.status_code == 200
+    assert f"<h1>Case {case.reference}</h1>" in page
+    assert "Antisemitism" in page and "Bullying and harassment" in page
+    assert "Triage" in page
+    assert "Complaint received" in page
+    assert "Moved from Received to Triage" in page
+    assert "Case officer added to the team" in page
+    deadline = case.deadlines.filter(met_at__isnull=True).order_by("due_on").first()
+    assert deadline is not None and deadline.label in page
+
+
+def test_refused_steps_are_listed_with_every_reason(client: Client, cast: Cast) -> None:
+    case = file_case(cast)
+    signed_in(client, cast.officer)
+
+    response = client.get(reverse("cases:detail", args=[case.pk]))
+
+    refused = dict(response.context["refused"])
+    assert set(refused) == {"Closed", "Informal resolution", "Investigation"}
+    assert "no triage assessment of “Investigation” has been recorded" in refused["Investigation"]
+    assert "nobody has been assigned as investigator on this case" in refused["Investigation"]
+    page = text_of(response)
+    for reason in refused["Investigation"]:
+        assert reason in page
+    assert response.context["allowed"] == []
+
+
+def test_an_allowed_step_is_offered_as_a_form(client: Client, cast: Cast) -> None:
+    case = ready_for_investigation(file_case(cast), cast)
+    signed_in(client, cast.officer)
+
+    response = client.get(reverse("cases:detail", args=[case.pk]))
+
+    assert [label for label, _ in response.context["allowed"]] == ["Investigation"]
+    page = text_of(response)
+    assert f'action="{reverse("cases:transition", args=[case.pk])}"' in page
+    assert 'name="to" value="investigation"' in page
+    assert "Move to Investigation</button>" in page
+
+
+def test_the_officer_gets_the_decision_and_notice_forms_of_the_stage(
+    client: Client, cast: Cast
+) -> None:
+    case = file_case(cast)
+    signed_in(client, cast.officer)
+
+    response = client.get(reverse("cases:detail", args=[case.pk]))
+
+    kinds = [kind for kind, _, _ in response.context["decision_forms"]]
+    assert "triage" in kinds and "interim_measures" in kinds
+    assert "charging" not in kinds  # not this stage, and not the officer's to record
+    assert response.context["notice_form"] is not None
+
+
+def test_oversight_reads_the_case_but_every_step_is_refused(client: Client, cast: Cast) -> None:
+    case = ready_for_investigation(file_case(cast), cast)
+    signed_in(client, cast.oversight)
+
+    response = client.get(reverse("cases:detail", args=[case.pk]))
+
+    assert response.status_code == 200
+    assert response.context["allowed"] == []
+    assert response.context["decision_forms"] == []
+    assert response.context["notice_form"] is None
+    assert "oversight reads every case and changes none" in text_of(response)
+
+
+def test_reading_the_case_is_written_to_the_audit_log(client: Client, cast: Cast) -> None:
+    case = file_case(cast)
+    signed_in(client, cast.officer)
+
+    client.get(reverse("cases:detail", args=[case.pk]))
+
+    reads = AuditEvent.objects.filter(case_id=case.pk, action="case.viewed")
+    assert list(reads.values_list("actor_id", flat=True)) == [cast.officer.pk]
+
+
+def without_tokens(response: HttpResponse, case_id: int) -> str:
+    """The page with its CSRF token and the requested id blanked out, to compare two pages."""
+    page = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())
+    return page.replace(f"/cases/{case_id}/", "/cases/#/")
+
+
+def test_an_outsider_gets_the_same_404_as_for_a_case_that_does_not_exist(
+    client: Client, cast: Cast
+) -> None:
+    case = file_case(cast)
+    signed_in(client, cast.outsider)
+
+    hidden = client.get(reverse("cases:detail", args=[case.pk]))
+    missing = client.get(reverse("cases:detail", args=[case.pk + 1000]))
+
+    assert hidden.status_code == missing.status_code == 404
+    assert case.reference not in text_of(hidden)
+    assert cast.respondent.name not in text_of(hidden)
+    assert without_tokens(hidden, case.pk) == without_tokens(missing, case.pk + 1000)
+    assert not AuditEvent.objects.filter(case_id=case.pk, actor_id=cast.outsider.pk).exists()
+
+
+def test_an_id_beyond_any_case_is_a_404_not_an_error(client: Client, cast: Cast) -> None:
+    signed_in(client, cast.officer)
+    huge = 2**64
+
+    assert client.get(f"/cases/{huge}/").status_code == 404
+    assert client.post(f"/cases/{huge}/transitions/", {"to": "triage"}).status_code == 404
+    assert client.post(f"/cases/{huge}/emergency-access/", {"reason": "x" * 40}).status_code == 404
