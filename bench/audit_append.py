@@ -1,0 +1,304 @@
+"""Audit appends per second with 4 concurrent writers (target: at least 2,000 events/s).
+
+Four writer processes, each with its own database connection, call
+`redress.audit.services.record_event` in a transaction of its own, one event per transaction,
+for a fixed time. Afterwards the chain is verified: it must hold every event appended, with no
+fork. Beside it, with the same four writers doing the same Python work per event:
+
+- `plain_insert`: an INSERT into a table of the audit table's shape and indexes with no chain
+  (no head lock, no hash of the previous event): the ceiling for an append-only table here;
+- `chained_4_organisations`: `record_event`, each writer on its own organisation's chain, so
+  writers never wait for each other's head lock (the cost of the lock is the difference);
+- `chained_1_writer`: `record_event` from one writer alone (no contention at all).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+import time
+from array import array
+from typing import Any
+
+import orjson
+from django.db import connection, transaction
+
+from bench.harness import BenchError, Databases, fresh_database, percentile, write_result
+
+WRITERS = 4
+SECONDS = float(os.environ.get("BENCH_APPEND_SECONDS", "15"))
+TARGET_PER_SECOND = 2_000
+WARM_UP = 20  # events each writer appends, untimed, before the clock starts
+
+# name: (what each writer calls, which organisations the writers append to, synchronous_commit)
+VARIANTS = {
+    "record_event": ("record_event", "shared", True),
+    "plain_insert": ("plain_insert", "shared", True),
+    "chained_4_organisations": ("record_event", "apart", True),
+    "chained_1_writer": ("record_event", "alone", True),
+    "record_event_synchronous_commit_off": ("record_event", "shared", False),
+    "plain_insert_synchronous_commit_off": ("plain_insert", "shared", False),
+}
+
+
+def run(databases: Databases) -> None:
+    fresh_database(databases)
+    from redress.people.models import User
+    from redress.people.services import create_organisation
+
+    organisations = [
+        create_organisation(name=f"Bench Union {number}", slug=f"bench-union-{number}")
+        for number in range(WRITERS)
+    ]
+    officers = [
+        User.objects.create_user(username=f"officer{number}", organisation=organisation)
+        for number, organisation in enumerate(organisations)
+    ]
+    with connection.cursor() as cursor:
+        # The audit table's columns, defaults and indexes, without its chain or triggers.
+        cursor.execute(
+            "CREATE TABLE bench_plain_event (LIKE audit_auditevent INCLUDING ALL);"
+            "CREATE SEQUENCE bench_plain_seq;"
+        )
+    shared = [(organisations[0].pk, officers[0].pk)] * WRITERS
+    apart = [
+        (organisation.pk, officer.pk)
+        for organisation, officer in zip(organisations, officers, strict=True)
+    ]
+    writers_of = {"shared": shared, "apart": apart, "alone": shared[:1]}
+    variants = {
+        name: _measure(kind, writers_of[shape], synchronous_commit=synchronous)
+        for name, (kind, shape, synchronous) in VARIANTS.items()
+    }
+
+    from redress.audit.verify import verify_audit_log
+
+    started = time.perf_counter()
+    verified = verify_audit_log()
+    verify_seconds = time.perf_counter() - started
+    if not verified.ok:
+        raise BenchError(f"the chain does not verify after the run: {verified.failure}")
+    appended: dict[int, int] = {}
+    for name, figures_of_variant in variants.items():
+        by_organisation = figures_of_variant.pop("_by_organisation")
+        if VARIANTS[name][0] == "record_event":
+            for organisation_id, count in by_organisation.items():
+                appended[organisation_id] = appended.get(organisation_id, 0) + count
+    for organisation in organisations:
+        chain = next(c for c in verified.chains if c.organisation == organisation.slug)
+        expected = 1 + appended.get(organisation.pk, 0)  # and the organisation.created event
+        if chain.events != expected:
+            raise BenchError(
+                f"{organisation.slug}: {chain.events} events verified, {expected} appended"
+            )
+
+    main = variants["record_event"]
+    ceiling = variants["plain_insert"]
+    unflushed = variants["record_event_synchronous_commit_off"]
+    figures: dict[str, Any] = {
+        "writers": WRITERS,
+        "seconds_each": SECONDS,
+        "target_events_per_second": TARGET_PER_SECOND,
+        "disk_flushes_per_second": _flushes_per_second(),
+        "chain_verified": {
+            "events": verified.events_checked,
+            "forks": 0,
+            "seconds": round(verify_seconds, 2),
+        },
+        **variants,
+    }
+    within = "meets" if main["events_per_second"] >= TARGET_PER_SECOND else "BELOW"
+    write_result(
+        "audit_append",
+        figures,
+        summary=(
+            f"{main['events_per_second']:,} events/s appended by {WRITERS} writers to one chain "
+            f"({within} the {TARGET_PER_SECOND:,}/s target; p50 {main['latency_ms']['p50']} ms, "
+            f"p95 {main['latency_ms']['p95']} ms); plain INSERT ceiling "
+            f"{ceiling['events_per_second']:,}/s; with synchronous_commit off "
+            f"{unflushed['events_per_second']:,}/s; {verified.events_checked:,} events verified, "
+            f"no fork"
+        ),
+    )
+
+
+def _settle() -> None:
+    """Write dirty buffers out before a run, so that no run pays for the one before it (or for
+    the copy of the template database) in the middle of its measurement."""
+    from django.db import DatabaseError
+
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("CHECKPOINT")
+    except DatabaseError:
+        pass  # CHECKPOINT needs a superuser or pg_checkpoint; the figures are noisier without
+    os.sync()
+    time.sleep(1)
+
+
+def _flushes_per_second() -> int:
+    """How many 8 kB write-and-fdatasync rounds the temporary folder's disk does in a second.
+
+    An append holds its chain's head lock until its commit is on disk, so one chain takes at
+    most about this many appends a second when every commit waits for the disk.
+    """
+    with tempfile.NamedTemporaryFile() as file:
+        block = b"\0" * 8192
+        rounds = 0
+        started = time.perf_counter()
+        while time.perf_counter() - started < 2:
+            os.pwrite(file.fileno(), block, 0)
+            os.fdatasync(file.fileno())
+            rounds += 1
+        return round(rounds / (time.perf_counter() - started))
+
+
+def _measure(
+    kind: str, writers: list[tuple[int, int]], *, synchronous_commit: bool
+) -> dict[str, Any]:
+    """Run one writer process per (organisation, actor) for SECONDS; their combined figures."""
+    import multiprocessing
+
+    _settle()
+    context = multiprocessing.get_context("spawn")
+    ready = context.Barrier(len(writers) + 1)
+    results = context.Queue()
+    processes = [
+        context.Process(
+            target=_writer,
+            args=(kind, synchronous_commit, organisation_id, actor_id, number, ready, results),
+        )
+        for number, (organisation_id, actor_id) in enumerate(writers)
+    ]
+    for process in processes:
+        process.start()
+    ready.wait(timeout=120)  # every writer connected and warmed up
+    outcomes = [results.get(timeout=SECONDS + 120) for _ in processes]
+    for process in processes:
+        process.join()
+        if process.exitcode:
+            raise BenchError(f"a {kind} writer failed with exit code {process.exitcode}")
+    failures = [outcome for outcome in outcomes if isinstance(outcome, str)]
+    if failures:
+        raise BenchError(f"a {kind} writer failed:\n{failures[0]}")
+    latencies = array("d")
+    by_organisation: dict[int, int] = {}
+    for organisation_id, _, _, timings in outcomes:
+        latencies.frombytes(timings)
+        appended = WARM_UP + len(timings) // latencies.itemsize
+        by_organisation[organisation_id] = by_organisation.get(organisation_id, 0) + appended
+    began = min(outcome[1] for outcome in outcomes)
+    ended = max(outcome[2] for outcome in outcomes)
+    ordered = sorted(latencies)
+    return {
+        "writers": len(writers),
+        "synchronous_commit": synchronous_commit,
+        "events": len(ordered),
+        "events_per_second": round(len(ordered) / (ended - began)),
+        "latency_ms": {
+            "p50": round(percentile(ordered, 0.50) * 1000, 2),
+            "p95": round(percentile(ordered, 0.95) * 1000, 2),
+            "p99": round(percentile(ordered, 0.99) * 1000, 2),
+            "mean": round(sum(ordered) / len(ordered) * 1000, 2),
+        },
+        "_by_organisation": by_organisation,
+    }
+
+
+def _writer(
+    kind: str,
+    synchronous_commit: bool,
+    organisation_id: int,
+    actor_id: int,
+    number: int,
+    ready: Any,
+    results: Any,
+) -> None:
+    """One writer process: append events one transaction each until the time is up."""
+    try:
+        import django
+
+        django.setup()
+        from redress.audit.services import record_event
+        from redress.people.models import User
+
+        actor = User.objects.get(pk=actor_id)
+        if not synchronous_commit:
+            # Commits stop waiting for the WAL to reach the disk: what the chain costs when a
+            # disk flush is not on every append's path (a crash may lose the last moments).
+            with connection.cursor() as cursor:
+                cursor.execute("SET synchronous_commit = off")
+        append = _append_chained if kind == "record_event" else _append_plain
+        for warm_up in range(WARM_UP):
+            append(record_event, organisation_id, actor, number, -warm_up)
+        ready.wait(timeout=120)
+        timings = array("d")
+        clock = time.perf_counter
+        began = clock()
+        deadline = began + SECONDS
+        sequence = 0
+        while (start := clock()) < deadline:
+            sequence += 1
+            append(record_event, organisation_id, actor, number, sequence)
+            timings.append(clock() - start)
+        results.put((organisation_id, began, clock(), timings.tobytes()))
+    except BaseException:  # reported to the parent, which fails the benchmark
+        import traceback
+
+        results.put(traceback.format_exc())
+        raise
+    finally:
+        connection.close()
+
+
+def _event_data(writer: int, sequence: int) -> dict[str, Any]:
+    """What a staff read of a case records: which case and which part of it."""
+    return {
+        "case_reference": f"BU-{(writer * 7919 + sequence) % 40_000:06d}",
+        "tab": ("summary", "evidence", "timeline")[sequence % 3],
+        "writer": writer,
+    }
+
+
+def _append_chained(
+    record_event: Any, organisation_id: int, actor: Any, writer: int, n: int
+) -> None:
+    with transaction.atomic():
+        record_event(
+            organisation=organisation_id,
+            actor=actor,
+            action="case.viewed",
+            case_id=1 + (writer * 7919 + n) % 40_000,
+            data=_event_data(writer, n),
+        )
+
+
+_PLAIN_INSERT_SQL = """
+INSERT INTO bench_plain_event (
+    organisation_id, seq, occurred_at, actor_id, actor_label, action, object_type, object_id,
+    case_id, data, prev_hash, hash
+) VALUES (
+    %s, nextval('bench_plain_seq'), clock_timestamp(), %s, %s, %s, '', '', %s, %s::jsonb, '', %s
+)
+"""
+
+
+def _append_plain(_: Any, organisation_id: int, actor: Any, writer: int, n: int) -> None:
+    # The same serialising and hashing per event as record_event, without the chain.
+    case_id = 1 + (writer * 7919 + n) % 40_000
+    data = orjson.dumps(_event_data(writer, n))
+    digest = hashlib.sha256(data).hexdigest()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            _PLAIN_INSERT_SQL,
+            [
+                organisation_id,
+                actor.pk,
+                actor.username,
+                "case.viewed",
+                case_id,
+                data.decode(),
+                digest,
+            ],
+        )
