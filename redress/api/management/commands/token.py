@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
 from redress.api.auth import TokenError, create_token, revoke_token
 from redress.api.models import ApiToken
+from redress.people.management.commands._operator import OperatorCommand
 from redress.people.selectors import user_by_username
 
 
-class Command(BaseCommand):
+class Command(OperatorCommand):
     help = "Manage API tokens of staff accounts."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+        actions = self.add_actions(parser)
         create = actions.add_parser(
             "create", help="issue a token; prints only the token, which is not shown again"
         )

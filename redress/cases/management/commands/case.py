@@ -10,10 +10,9 @@ organisation there is. Bad input exits non-zero with one line on stderr and chan
 
 from __future__ import annotations
 
-from argparse import ArgumentParser
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError, CommandParser
 from django.utils import timezone
 
 from redress.audit.services import record_event
@@ -21,18 +20,18 @@ from redress.cases import services
 from redress.cases.facts import gather_facts
 from redress.cases.models import Case, CaseRole
 from redress.cases.selectors import open_deadlines, team
+from redress.people.management.commands._operator import OperatorCommand
 from redress.people.models import Organisation
 from redress.people.selectors import organisation_from_option, user_by_username
 from redress.rulebook.selectors import parsed
 from redress.rulebook.workflow import Actor, evaluate
 
 
-class Command(BaseCommand):
+class Command(OperatorCommand):
     help = "Work with one case from the console: assign its team, show where it stands."
 
-    def add_arguments(self, parser: ArgumentParser) -> None:
-        actions = parser.add_subparsers(dest="action", metavar="ACTION")
-        actions.required = True
+    def add_arguments(self, parser: CommandParser) -> None:
+        actions = self.add_actions(parser)
         assign = actions.add_parser(
             "assign",
             help="Put a member of staff on a case's team.",

@@ -9,14 +9,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
 from redress.people.imports import COLUMNS, RegisterImportError, import_register
+from redress.people.management.commands._operator import OperatorCommand
 from redress.people.selectors import organisation_from_option
 from redress.people.services import PeopleError
 
 
-class Command(BaseCommand):
+class Command(OperatorCommand):
     help = (
         "Import members from a CSV file with the header "
         f"{','.join(COLUMNS)} (any order; aliases separated by semicolons). Members already "

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
 from redress.lib.workdays import HOLIDAY_REGIONS
+from redress.people.management.commands._operator import OperatorCommand
 from redress.people.services import PeopleError, create_organisation
 
 
-class Command(BaseCommand):
+class Command(OperatorCommand):
     help = "Manage organisations (tenants)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+        actions = self.add_actions(parser)
         create = actions.add_parser("create", help="create an organisation and its audit chain")
         create.add_argument("slug", help="short name used in commands and URLs, e.g. 'labour'")
         create.add_argument("--name", required=True, help="full name")

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
+from redress.people.management.commands._operator import OperatorCommand
 from redress.people.models import StaffRole
 from redress.people.selectors import organisation_from_option, user_by_username
 from redress.people.services import PeopleError, create_staff_user, grant_role, revoke_role
 
 
-class Command(BaseCommand):
+class Command(OperatorCommand):
     help = "Manage staff accounts."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+        actions = self.add_actions(parser)
         create = actions.add_parser(
             "create", help="open a staff account; prints its generated password once"
         )
@@ -26,7 +27,8 @@ class Command(BaseCommand):
             action="append",
             required=True,
             choices=StaffRole.values,
-            help="a role the user holds; repeat for several",
+            metavar="ROLE",
+            help=f"a role the user holds, one of {', '.join(StaffRole.values)}; repeat for several",
         )
         create.add_argument("--organisation", metavar="SLUG")
         create.add_argument("--email", default="")
