@@ -76,6 +76,17 @@ class Suspension(Strict):
     lapses_after_working_days: int = Field(ge=1, le=260)
     decided_by: tuple[str, ...]
 
+    @model_validator(mode="after")
+    def reviewed_before_it_lapses(self) -> Suspension:
+        # A first review due on or after the lapse would never happen: the suspension would run
+        # its whole length unreviewed (Chakrabarti rec. 10).
+        if self.review_every_working_days >= self.lapses_after_working_days:
+            raise ValueError(
+                "review_every_working_days must be fewer than lapses_after_working_days, "
+                "so that a suspension is reviewed before it lapses"
+            )
+        return self
+
 
 class NoticeKind(Strict):
     label: str
