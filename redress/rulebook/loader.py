@@ -73,11 +73,22 @@ def _load_yaml(source: str) -> tuple[Any, dict[Path, int]]:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         problem = getattr(error, "problem", None) or str(error)
-        raise RulebookError(f"this is not valid YAML: {problem}", line=line) from None
+        raise RulebookError(
+            f"this is not valid YAML: {problem}{_yaml_context(error, line)}", line=line
+        ) from None
     lines: dict[Path, int] = {}
     if node is not None:
         _record_lines(node, (), lines)
     return document, lines
+
+
+def _yaml_context(error: yaml.YAMLError, line: int | None) -> str:
+    """Where an unclosed bracket or quote began: PyYAML notices it only lines later."""
+    context = getattr(error, "context", None)
+    mark = getattr(error, "context_mark", None)
+    if not context or mark is None or mark.line + 1 == line:
+        return ""
+    return f" ({context} that starts on line {mark.line + 1})"
 
 
 def _record_lines(node: yaml.Node, path: Path, lines: dict[Path, int]) -> None:
