@@ -5,10 +5,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/redress
+DEMO_PORT ?= 8000
 DEMO_ENV := DATABASE_URL=sqlite:///$(CURDIR)/var/redress.sqlite3 \
 	EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend DEBUG=false
 
-.PHONY: demo test venv lint typecheck migrations-check pytest bench clean dev config-reference
+.PHONY: demo test venv lint typecheck migrations-check pytest bench clean dev config-reference worker
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "needs $(PYTHON)" >&2; exit 1; }
@@ -19,10 +20,14 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
-## Start Redress with demo data on SQLite at http://127.0.0.1:8000
+## Start Redress with demo data on SQLite at http://127.0.0.1:8000 (another port: DEMO_PORT=8001)
 demo: $(STAMP)
 	mkdir -p var
-	$(DEMO_ENV) $(BIN)/redress demo
+	$(DEMO_ENV) $(BIN)/redress demo --port $(DEMO_PORT)
+
+## Run the background worker against the database in DATABASE_URL (`make demo` starts its own).
+worker: $(STAMP)
+	$(BIN)/redress worker
 
 ## Install what the tests need and run them all against PostgreSQL, with lint and type checks.
 test: $(STAMP) lint typecheck migrations-check pytest
@@ -44,7 +49,9 @@ pytest: $(STAMP)
 bench: $(STAMP)
 	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python -m bench
 
+## Regenerate docs/configuration.md from the settings (a test fails if it is out of date).
 config-reference: $(STAMP)
+	mkdir -p docs
 	$(BIN)/redress config-reference > docs/configuration.md
 
 dev: $(STAMP)

@@ -17,6 +17,7 @@ class Variable:
     default: str
     help: str
     secret: bool = False
+    shown_default: str | None = None  # for the reference, where the default is machine-specific
 
 
 VARIABLES: dict[str, Variable] = {}
@@ -26,8 +27,10 @@ class ConfigError(ValueError):
     """An environment variable has a value Redress cannot use."""
 
 
-def env(name: str, default: str, help: str, *, secret: bool = False) -> str:
-    VARIABLES[name] = Variable(name, default, help, secret)
+def env(
+    name: str, default: str, help: str, *, secret: bool = False, shown_default: str | None = None
+) -> str:
+    VARIABLES[name] = Variable(name, default, help, secret, shown_default)
     return os.environ.get(name, default)
 
 
@@ -56,6 +59,11 @@ def reference_markdown() -> str:
     """The configuration reference as a Markdown table."""
     lines = ["| variable | default | meaning |", "|---|---|---|"]
     for var in sorted(VARIABLES.values(), key=lambda v: v.name):
-        default = "(none: must be set in production)" if var.secret else f"`{var.default}`"
+        if var.secret:
+            default = "(a development value: set your own)" if var.default else "(empty)"
+        elif var.shown_default is not None:
+            default = var.shown_default
+        else:
+            default = f"`{var.default}`" if var.default else "(empty)"
         lines.append(f"| `{var.name}` | {default} | {var.help} |")
     return "\n".join(lines) + "\n"

@@ -13,14 +13,17 @@ VAR_DIR = Path(
     env(
         "REDRESS_VAR_DIR",
         str(BASE_DIR.parent / "var"),
-        "Folder for the SQLite database, the evidence store and other local state.",
+        "Folder for the SQLite database, the evidence store, collected static files, demo "
+        "mail and other local state.",
+        shown_default="`var/` beside the source",
     )
 )
 
 DEBUG = env_bool("DEBUG", False, "Django debug pages. Never true in production.")
 SECRET_KEY = env(
     "SECRET_KEY",
-    "insecure-development-key-change-me-0123456789-abcdefghijklmnopqrstuvwxyz",
+    # The "django-insecure-" prefix makes `check --deploy` refuse this key in production.
+    "django-insecure-development-key-change-me-0123456789-abcdefghijklmnopqrstuvwxyz",
     "Signs sessions and tokens. Set a long random value in production.",
     secret=True,
 )
@@ -40,6 +43,7 @@ DATABASES = {
             f"sqlite:///{VAR_DIR / 'redress.sqlite3'}",
             "Database URL: postgres://user@host:5432/name in production and tests; "
             "sqlite:///path for the demo.",
+            shown_default="`redress.sqlite3` in `REDRESS_VAR_DIR`",
         ),
         conn_max_age=env_int(
             "DATABASE_CONN_MAX_AGE",
@@ -190,6 +194,10 @@ TASKS = {
         ),
     }
 }
+
+SERVE_WORKERS = env_int(
+    "WEB_CONCURRENCY", 2, "Web worker processes `redress serve` runs (gunicorn's variable)."
+)
 
 REDRESS_ORGANISATION = env(
     "REDRESS_ORGANISATION",

@@ -1,0 +1,55 @@
+"""`redress worker`: run the background worker (django-tasks' database worker).
+
+It takes tasks (e-mailing notices, and later imports, redaction and analytics) from the
+database queue and runs them. Run one or more beside `redress serve`; each needs a unique id,
+which is generated unless given.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+DATABASE_BACKEND = "django_tasks_db.DatabaseBackend"
+
+
+class Command(BaseCommand):
+    help = "Run the background worker that sends notices and does other queued work."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--queues", default="*", help="comma-separated queues to work on (default: all)"
+        )
+        parser.add_argument(
+            "--interval",
+            type=float,
+            default=1.0,
+            help="seconds to wait before looking again when the queue is empty (default 1)",
+        )
+        parser.add_argument(
+            "--batch", action="store_true", help="run every task waiting now, then stop"
+        )
+        parser.add_argument("--worker-id", help="unique id of this worker (default: generated)")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        backend = settings.TASKS["default"]["BACKEND"]
+        if backend != DATABASE_BACKEND:
+            raise CommandError(
+                f"TASKS_BACKEND is {backend}, which runs tasks without a worker; "
+                f"set it to {DATABASE_BACKEND} to queue them"
+            )
+        if options["interval"] <= 0:
+            raise CommandError("the interval must be more than 0 seconds")
+        worker_options: dict[str, Any] = {
+            "queue_name": options["queues"],
+            "interval": options["interval"],
+            "batch": options["batch"],
+            "reload": False,
+            "verbosity": options["verbosity"],
+        }
+        if options["worker_id"]:
+            worker_options["worker_id"] = options["worker_id"]
+        call_command("db_worker", **worker_options)
