@@ -121,8 +121,9 @@ def run(databases: Databases) -> None:
         },
         "peers": {
             "stream_rows_only": {
-                "what": "the verifier's query streamed through the same server-side cursor, "
-                "rows counted, nothing checked: the floor for reading",
+                "what": "the verifier's rows read exactly as it reads them "
+                "(redress.audit.selectors.chain_rows), counted, nothing checked: the floor for "
+                "reading",
                 "seconds": round(median(stream_runs), 2),
             },
             "sha256sum": {

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Generator, Iterator
+from contextlib import closing
+from itertools import islice
 from typing import Any
 
 import orjson
+import psycopg
 from django.db import connections, router, transaction
 from django.db.models import QuerySet
 
@@ -18,6 +21,8 @@ from redress.audit.models import AuditEvent, AuditHead
 ChainRow = tuple[int, int, str, int | None, str, str, str, str, int | None, str, str, str]
 
 CHAIN_BATCH_SIZE = 10_000
+# `Cursor.stream(size=...)` needs libpq's chunked rows mode, new in libpq 17.
+_CHUNKED_ROWS_LIBPQ = 170000
 
 # The database writes the time in the canonical form itself, and hands over the jsonb as text, so
 # Python parses neither a timestamp nor Django's JSONField per row.
@@ -47,8 +52,9 @@ def chain_rows(
 ) -> Generator[list[ChainRow], None, None]:
     """The organisation's events after `after_seq`, in seq order, in batches.
 
-    On PostgreSQL the rows stream through a server-side cursor, so a chain of any length is read
-    in constant memory; elsewhere (SQLite) through the ORM.
+    On PostgreSQL the rows stream from the server in chunks (through a server-side cursor with
+    an older libpq), so a chain of any length is read in constant memory; elsewhere (SQLite)
+    through the ORM.
     """
     alias = router.db_for_read(AuditEvent)
     if connections[alias].vendor == "postgresql":
@@ -61,6 +67,19 @@ def _chain_rows_on_postgresql(
     organisation_id: int, after_seq: int, alias: str
 ) -> Iterator[list[ChainRow]]:
     connection = connections[alias]
+    if psycopg.pq.version() >= _CHUNKED_ROWS_LIBPQ:
+        # The server sends rows as fast as it makes them and the client takes them in chunks,
+        # so PostgreSQL formats the next rows while Python checks these: a third faster than
+        # a named cursor's FETCH round trips, and still in constant memory (bench/audit_verify).
+        with (
+            connection.cursor() as cursor,
+            closing(
+                cursor.stream(_CHAIN_ROWS_SQL, [organisation_id, after_seq], size=CHAIN_BATCH_SIZE)
+            ) as rows,
+        ):
+            while batch := list(islice(rows, CHAIN_BATCH_SIZE)):
+                yield batch
+        return
     # A named cursor lives inside a transaction; inside one it is not materialised WITH HOLD.
     with transaction.atomic(using=alias), connection.chunked_cursor() as cursor:
         cursor.execute(_CHAIN_ROWS_SQL, [organisation_id, after_seq])
