@@ -47,6 +47,9 @@ class Command(BaseCommand):
             "queue_name": options["queues"],
             "interval": options["interval"],
             "batch": options["batch"],
+            # The random pause that keeps a pool of workers from waking together; a batch
+            # run is one worker doing what is waiting now.
+            "startup_delay": not options["batch"],
             "reload": False,
             "verbosity": options["verbosity"],
         }
