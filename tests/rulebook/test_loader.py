@@ -502,6 +502,21 @@ def test_a_broken_rulebook_is_refused_naming_the_key_and_the_line(broken):
     assert str(refused.value) == where + broken.message
 
 
+def test_deleting_a_line_loads_or_is_refused_with_a_line_in_the_file():
+    lines = DEFAULT.splitlines(keepends=True)
+    meaningful = [n for n, text in enumerate(lines) if text.strip() and text.strip()[0] != "#"]
+    refused = 0
+    # Every tenth line that says something: parsing takes a tenth of a second each.
+    for number in meaningful[::10]:
+        source = "".join(lines[:number] + lines[number + 1 :])
+        try:
+            parse_rulebook(source)
+        except RulebookError as error:
+            refused += 1
+            assert error.line is not None and 1 <= error.line <= len(lines), (number, error)
+    assert refused  # some lines matter, and every refusal said where
+
+
 def test_every_broken_rulebook_differs_from_the_default():
     assert all(broken.source != DEFAULT for broken in BROKEN.values())
 
