@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI, Router
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -69,6 +71,14 @@ def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         request,
         {"error": "the request is not valid", "detail": [plain(e) for e in exc.errors]},
         status=422,
+    )
+
+
+@api.exception_handler(RequestDataTooBig)
+def too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return api.create_response(
+        request, {"error": f"the body is larger than the limit of {limit} bytes"}, status=413
     )
 
 

@@ -237,3 +237,14 @@ def test_people_of_another_organisation_are_not_found(cast: Cast, api_as) -> Non
         "respondent.membership_number: nobody on the register has that membership number"
     ]
     assert snapshot() == before
+
+
+def test_a_body_over_the_size_limit_is_a_413(cast: Cast, api_as, settings) -> None:
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1_000
+    body = complaint_body(cast, summary="x" * 2_000)
+    before = snapshot()
+    response = api_as(cast.coordinator).post("/complaints", body)
+
+    assert response.status_code == 413
+    assert response.json() == {"error": "the body is larger than the limit of 1000 bytes"}
+    assert snapshot() == before
