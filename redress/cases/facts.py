@@ -27,14 +27,16 @@ def gather_facts(case: Case, *, today: date | None = None) -> CaseFacts:
     first = complaints[0] if complaints else None
     decisions: dict[str, str] = {}
     for kind, outcome in (
-        Decision.objects.filter(case=case)
+        Decision.objects.filter(case=case, set_aside_at__isnull=True)
         .order_by("decided_at", "pk")
         .values_list("kind", "outcome")
     ):
         decisions[kind] = outcome  # the latest of each kind supersedes the earlier
     notices: dict[str, date] = {}
     for kind, served_at in (
-        Notice.objects.filter(case=case).order_by("served_at").values_list("kind", "served_at")
+        Notice.objects.filter(case=case, set_aside_at__isnull=True)
+        .order_by("served_at")
+        .values_list("kind", "served_at")
     ):
         notices[kind] = local_date(served_at)
     response_due = (
@@ -43,7 +45,7 @@ def gather_facts(case: Case, *, today: date | None = None) -> CaseFacts:
         .values_list("due_on", flat=True)
         .first()
     )
-    hearing = case.hearings.order_by("-starts_at").first()
+    hearing = case.hearings.filter(set_aside_at__isnull=True).order_by("-starts_at").first()
     return CaseFacts(
         stage=case.stage,
         today=today or timezone.localdate(),

@@ -177,6 +177,12 @@ class Allegation(models.Model):
         return f"{self.get_category_display()} ({self.case})"
 
 
+SET_ASIDE_HELP = (
+    "When the case was sent back to this record's stage or an earlier one (a reviewer's veto, "
+    "an appeal's rehearing): the record stays, but no longer counts."
+)
+
+
 class Decision(models.Model):
     """A recorded decision with its reasons: triage, interim measures, charging, review,
     appeal... Append-only: a later decision of the same kind supersedes an earlier one."""
@@ -191,6 +197,7 @@ class Decision(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
     decided_at = models.DateTimeField()
+    set_aside_at = models.DateTimeField(null=True, blank=True, help_text=SET_ASIDE_HELP)
 
     class Meta:
         indexes = [models.Index(fields=["case", "kind", "decided_at"], name="decision_kind_idx")]
@@ -216,10 +223,12 @@ class Notice(models.Model):
     )
     subject = models.CharField(max_length=300)
     body = models.TextField()
+    stage = models.CharField(max_length=40, help_text="The stage the case was at.")
     served_at = models.DateTimeField()
     served_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    set_aside_at = models.DateTimeField(null=True, blank=True, help_text=SET_ASIDE_HELP)
     emailed_at = models.DateTimeField(null=True, blank=True)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
 
@@ -286,6 +295,7 @@ class Hearing(models.Model):
     papers_only = models.BooleanField(default=False)
     held_at = models.DateTimeField(null=True, blank=True)
     record = models.TextField(blank=True)
+    set_aside_at = models.DateTimeField(null=True, blank=True, help_text=SET_ASIDE_HELP)
 
     def __str__(self) -> str:
         return f"Hearing on {self.case} at {self.starts_at:%Y-%m-%d}"

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from redress.audit.services import record_event
-from redress.cases import clocks
+from redress.cases import clocks, rounds
 from redress.cases.facts import actor_for, calendar_of, gather_facts, local_date
 from redress.cases.models import (
     Allegation,
@@ -292,6 +292,8 @@ def _apply_transition(
         case_id=case.pk,
         data={"from": from_stage, "to": to, "reason": reason, "outcome": case.outcome},
     )
+    if rulebook.is_return(from_stage, to):
+        rounds.set_aside_from(case, rulebook, stage=to, actor=actor)
     clocks.close_stage_deadline(case)
     if rulebook.is_final(to):
         clocks.stop_all(case)
@@ -512,6 +514,7 @@ def issue_notices(case: Case, rulebook: Rulebook, *, kind: str, actor: User | No
             recipient=recipient,
             subject=subject,
             body=body,
+            stage=case.stage,
             served_at=timezone.now(),
             served_by=actor,
         )

@@ -173,6 +173,16 @@ class Rulebook(Strict):
     def first_stage(self) -> str:
         return next(iter(self.stages))
 
+    def stages_from(self, stage: str) -> tuple[str, ...]:
+        """`stage` and every stage the rulebook lists after it."""
+        names = tuple(self.stages)
+        return names[names.index(stage) :]
+
+    def is_return(self, from_stage: str, to: str) -> bool:
+        """Whether moving from `from_stage` to `to` sends the case back to go round again."""
+        names = tuple(self.stages)
+        return names.index(to) <= names.index(from_stage)
+
     def is_final(self, stage: str) -> bool:
         return self.stages[stage].final
 
