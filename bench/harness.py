@@ -89,9 +89,14 @@ def prepare_template(databases: Databases) -> None:
         raise BenchError(f"cannot migrate {TEMPLATE_DATABASE}:\n{done.stderr}")
 
 
+_load_at_start: list[float] = []
+
+
 def fresh_database(databases: Databases) -> None:
     """Replace the benchmark database with a copy of the migrated template."""
     from django.db import connections
+
+    _load_at_start[:] = [round(load, 2) for load in os.getloadavg()]
 
     connections.close_all()
     _admin(
@@ -127,6 +132,8 @@ def machine() -> dict[str, Any]:
         "django": django.get_version(),
         "postgresql": server_version,
         "postgresql_settings": settings,
+        # 1, 5 and 15 minute load averages when the benchmark started and when it finished.
+        "load_average_at_start": _load_at_start,
         "load_average": [round(load, 2) for load in os.getloadavg()],
         "commit": _commit(),
     }

@@ -1,0 +1,65 @@
+"""`python -m bench.report`: the latest figures in bench/results/ as the Markdown table that
+bench/README.md shows."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def table() -> str:
+    rows = ["| benchmark | figure | peer, side by side | machine and load |", "|---|---|---|---|"]
+    for path in sorted(RESULTS.glob("*.json")):
+        result = json.loads(path.read_text())
+        figure, peer = _cells(result["benchmark"], result["figures"])
+        machine = result["machine"]
+        context = (
+            f"{result['date'][:10]}, {machine['cpu_count']} CPUs, Python {machine['python']}, "
+            f"PostgreSQL {machine['postgresql'].split()[0]}, load {machine['load_average'][0]}"
+        )
+        rows.append(f"| {result['benchmark']} | {figure} | {peer} | {context} |")
+    return "\n".join(rows)
+
+
+def _cells(name: str, figures: dict[str, Any]) -> tuple[str, str]:
+    if name == "audit_append":
+        main, plain = figures["record_event"], figures["plain_insert"]
+        return (
+            f"{main['events_per_second']:,} events/s, {main['writers']} writers, one chain "
+            f"(p50 {main['latency_ms']['p50']} ms, p95 {main['latency_ms']['p95']} ms); "
+            f"{figures['chain_verified']['events']:,} events verified, no fork",
+            f"plain INSERT, same writers: {plain['events_per_second']:,}/s; "
+            f"synchronous_commit off: chain "
+            f"{figures['record_event_synchronous_commit_off']['events_per_second']:,}/s, plain "
+            f"{figures['plain_insert_synchronous_commit_off']['events_per_second']:,}/s; "
+            f"4 chains: {figures['chained_4_organisations']['events_per_second']:,}/s; "
+            f"1 writer: {figures['chained_1_writer']['events_per_second']:,}/s; "
+            f"disk: {figures['disk_flushes_per_second']['before']:,} then "
+            f"{figures['disk_flushes_per_second']['after']:,} fdatasync/s",
+        )
+    if name == "audit_verify":
+        cli, library = figures["redress_audit_verify"], figures["verify_audit_log"]
+        peers = figures["peers"]
+        return (
+            f"`redress audit verify`, {figures['events']:,} events: {cli['seconds']} s, "
+            f"{cli['max_rss_mib']} MiB peak RSS (library call {library['seconds']} s)",
+            f"reading the rows only: {peers['stream_rows_only']['seconds']} s; sha256sum of "
+            f"the same bytes: {peers['sha256sum']['seconds']} s; PostgreSQL sha256 per row: "
+            f"{peers['postgresql_sha256']['seconds']} s",
+        )
+    if name == "import_people":
+        return (
+            f"`redress import-people`, {figures['rows']:,} rows: fresh "
+            f"{figures['fresh']['rows_per_second']:,} rows/s ({figures['fresh']['seconds']} s), "
+            f"all updated {figures['every_member_changed']['rows_per_second']:,} rows/s, "
+            f"unchanged {figures['unchanged']['rows_per_second']:,} rows/s",
+            f"COPY into a bare table: {figures['copy_ceiling']['rows_per_second']:,} rows/s",
+        )
+    return "", ""
+
+
+if __name__ == "__main__":
+    print(table())
