@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "redress.rulebook",
     "redress.cases",
     "redress.api",
+    "redress.intake",
     "redress.demo",
 ]
 

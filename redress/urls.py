@@ -11,5 +11,6 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("cases/", include("redress.cases.urls")),
+    path("report/", include("redress.intake.urls")),
     path("api/v1/", api.urls),
 ]

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class IntakeConfig(AppConfig):
+    name = "redress.intake"
+    label = "intake"
+    verbose_name = "Public intake"

@@ -1,0 +1,11 @@
+"""Public intake routes. Nothing personal ever appears in these URLs: receipts travel by POST."""
+
+from django.urls import path
+
+from redress.intake import views
+
+app_name = "intake"
+
+urlpatterns = [
+    path("", views.report, name="report"),
+]
