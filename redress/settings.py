@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "redress.cases",
     "redress.api",
     "redress.intake",
+    "redress.portal",
     "redress.demo",
 ]
 

@@ -12,5 +12,6 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("cases/", include("redress.cases.urls")),
     path("report/", include("redress.intake.urls")),
+    path("portal/", include("redress.portal.urls")),
     path("api/v1/", api.urls),
 ]
