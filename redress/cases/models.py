@@ -365,3 +365,52 @@ class EmergencyAccess(models.Model):
 
     def __str__(self) -> str:
         return f"Emergency access to {self.case} by {self.user}"
+
+
+class Representation(models.Model):
+    """A communication about a case from outside the process: a senior official, an elected
+    representative, the press office. Recorded as it came, never edited or deleted (on
+    PostgreSQL a trigger refuses both), visible to oversight and, unless the rulebook says
+    otherwise, to both parties."""
+
+    class Position(models.TextChoices):
+        SENIOR_OFFICIAL = "senior_official", "Senior official"
+        ELECTED_REPRESENTATIVE = "elected_representative", "Elected representative"
+        PRESS_OFFICE = "press_office", "Press office"
+        OTHER = "other", "Other"
+
+    class Medium(models.TextChoices):
+        EMAIL = "email", "Email"
+        PHONE = "phone", "Phone call"
+        LETTER = "letter", "Letter"
+        MEETING = "meeting", "In person"
+        MESSAGE = "message", "Text or chat message"
+        OTHER = "other", "Other"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="representations")
+    made_by_name = models.CharField(max_length=200, help_text="Who made it, as they gave it.")
+    made_by_role = models.CharField(
+        max_length=200, blank=True, help_text="Their office or position, as they gave it."
+    )
+    made_by_person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="representations"
+    )
+    position = models.CharField(max_length=30, choices=Position.choices)
+    received_at = models.DateTimeField()
+    channel = models.CharField(max_length=10, choices=Medium.choices)
+    summary = models.TextField()
+    content = models.TextField(blank=True, help_text="The communication itself, where it exists.")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["case", "received_at"], name="representation_case_idx"),
+            models.Index(fields=["organisation", "recorded_at"], name="representation_recent_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Representation on {self.case}"

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from redress.cases import views
+from redress.cases import views, views_representations
 
 app_name = "cases"
 urlpatterns = [
@@ -12,6 +12,16 @@ urlpatterns = [
     path("<int:case_id>/decisions/<slug:kind>/", views.record_decision, name="decision"),
     path("<int:case_id>/notices/", views.serve_notice, name="notice"),
     path("<int:case_id>/emergency-access/", views.emergency_access, name="emergency_access"),
+    path(
+        "<int:case_id>/representations/",
+        views_representations.case_representations,
+        name="representations",
+    ),
+    path(
+        "representations/",
+        views_representations.recent_representations,
+        name="recent_representations",
+    ),
     path("emergency-access/", views.emergency_access_reviews, name="emergency_reviews"),
     path(
         "emergency-access/<int:access_id>/reviewed/",

@@ -137,6 +137,14 @@ def _guard_from_yaml(item: Any) -> Any:
     return item
 
 
+class Representations(Strict):
+    """Communications about a case from outside the process (a senior official, an elected
+    representative, the press office). Oversight always sees them; the parties do unless the
+    rulebook says otherwise, so that pressure on a case is never hidden from those it concerns."""
+
+    disclosed_to_parties: bool = True
+
+
 class Sanction(Strict):
     code: str = Field(pattern=CODE)
     label: str
@@ -159,6 +167,7 @@ class Rulebook(Strict):
     decisions: dict[str, DecisionKind]
     transitions: tuple[Transition, ...] = Field(min_length=1)
     sanctions: tuple[Sanction, ...] = Field(min_length=1)
+    representations: Representations = Field(default_factory=Representations)
 
     def transitions_from(self, stage: str) -> tuple[Transition, ...]:
         return tuple(t for t in self.transitions if t.from_stage == stage)
