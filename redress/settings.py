@@ -206,6 +206,13 @@ REDRESS_ORGANISATION = env(
     "",
     "Slug of the organisation this installation serves when only one is hosted.",
 )
+REDRESS_ESCROW_KEY = env(
+    "REDRESS_ESCROW_KEY",
+    "",
+    "Key of the held-report escrow (keyed hashes of respondents, wrapping of report keys); "
+    "derived from SECRET_KEY when empty. Changing it makes held reports unmatchable.",
+    secret=True,
+)
 
 LOGGING = {
     "version": 1,
