@@ -8,4 +8,6 @@ app_name = "intake"
 
 urlpatterns = [
     path("", views.report, name="report"),
+    path("status/", views.status, name="status"),
+    path("cases/<int:case_id>/messages/", views.case_messages, name="case_messages"),
 ]

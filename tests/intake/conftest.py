@@ -23,3 +23,10 @@ def intake_settings(settings: Any, tmp_path: Path) -> None:
 @pytest.fixture
 def organisation(db: None) -> Organisation:
     return make_organisation()
+
+
+@pytest.fixture
+def public(organisation: Organisation, settings: Any) -> Organisation:
+    """The organisation the public pages take reports for."""
+    settings.REDRESS_ORGANISATION = organisation.slug
+    return organisation
