@@ -281,13 +281,20 @@ class ReportForm(AccessibleForm):
         return {name: self.cleaned_data[f"equality_{name}"] for name in EQUALITY_QUESTIONS}
 
 
+class UnechoedTextInput(forms.TextInput):
+    """A text box that never writes back what was typed: a receipt is shown once only."""
+
+    def format_value(self, value: Any) -> str | None:
+        return None
+
+
 class ReceiptForm(AccessibleForm):
     receipt = forms.CharField(
         label="Your receipt code",
         max_length=60,
         help_text="The code you were given when you reported, like ABCD-EFGH-JKMN-PQRS-TUVW.",
         error_messages={"required": "Enter your receipt code"},
-        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        widget=UnechoedTextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
 
 
