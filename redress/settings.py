@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "redress.api",
     "redress.intake",
     "redress.portal",
+    "redress.privacy",
     "redress.demo",
 ]
 

@@ -13,5 +13,6 @@ urlpatterns = [
     path("cases/", include("redress.cases.urls")),
     path("report/", include("redress.intake.urls")),
     path("portal/", include("redress.portal.urls")),
+    path("privacy/", include("redress.privacy.urls")),
     path("api/v1/", api.urls),
 ]
