@@ -3,7 +3,6 @@ re-render with nothing stored, and nothing personal travels in a URL."""
 
 from __future__ import annotations
 
-import html
 import re
 from typing import Any
 
@@ -16,6 +15,7 @@ from redress.cases.models import Case, Complaint, Notice
 from redress.intake.models import EqualityResponse, HeldReport, IntakeEvidence, Receipt
 from redress.people.models import Person
 from redress.people.services import register_person
+from tests.intake.helpers import receipt_on, text
 
 pytestmark = pytest.mark.django_db
 
@@ -38,16 +38,6 @@ def form(mode: str, **overrides: Any) -> dict[str, Any]:
         data |= {"complainant_name": "Ada Lovelace", "complainant_email": "ada@example.org"}
     data.update(overrides)
     return data
-
-
-def text(response: Any) -> str:
-    return html.unescape(response.content.decode())
-
-
-def receipt_on(page: str) -> str:
-    found = re.search(r"\b([2-9A-Z]{4}(?:-[2-9A-Z]{4}){4})\b", page)
-    assert found, "no receipt on the page"
-    return found.group(1)
 
 
 @pytest.fixture

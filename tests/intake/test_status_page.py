@@ -18,8 +18,7 @@ from redress.intake import receipts, services
 from redress.intake.models import FailedReceiptAttempt, IntakeEvidence, Message
 from redress.people.services import register_person
 from tests.factories import make_staff
-from tests.intake.helpers import submit
-from tests.intake.test_report_page import receipt_on, text
+from tests.intake.helpers import submit, text
 
 pytestmark = pytest.mark.django_db
 
