@@ -19,6 +19,7 @@ from redress.cases.facts import actor_for, gather_facts
 from redress.cases.models import Assignment, Case, CaseRole
 from redress.cases.selectors import CaseFilters, CaseNotFound, case_list, get_case, open_deadlines
 from redress.people.models import Person, StaffRole, User
+from redress.people.selectors import match_on_register
 from redress.people.services import PeopleError, register_person
 from redress.rulebook.models import RulebookVersion
 from redress.rulebook.schema import Rulebook
@@ -137,28 +138,31 @@ def _complainant(organisation_id: int, ref: schemas.ComplainantRef) -> Person | 
 
 
 def _respondent(user: User, ref: schemas.RespondentRef) -> Person:
-    people = Person.objects.filter(organisation=user.organisation)
+    """The register's rule (`match_on_register`, shared with the public form) without fuzzy
+    matching: staff are told when a number is unknown or a name is ambiguous, and a name that
+    nobody on the register has is filed against a new outside person."""
+    organisation = user.organisation
+    assert organisation is not None
     if ref.membership_number is not None:
-        found = people.filter(membership_number=ref.membership_number).first()
-        if found is None:
+        match = match_on_register(organisation, membership_number=ref.membership_number)
+        if match.person is None:
             raise unprocessable(
                 "nobody on the register has that membership number",
                 field="respondent.membership_number",
             )
-        return found
+        return match.person
     assert ref.name is not None  # RespondentRef requires one of the two
-    named = list(people.filter(name__iexact=ref.name).order_by("pk")[:2])
-    if len(named) > 1:
+    match = match_on_register(organisation, name=ref.name)
+    if match.ambiguous:
         raise unprocessable(
             "more than one person on the register has that name; "
             "give the respondent's membership number instead",
             field="respondent.name",
         )
-    if named:
-        return named[0]
-    assert user.organisation is not None
+    if match.person is not None:
+        return match.person
     return register_person(
-        organisation=user.organisation, name=ref.name, kind=Person.Kind.EXTERNAL, actor=user
+        organisation=organisation, name=ref.name, kind=Person.Kind.EXTERNAL, actor=user
     )
 
 

@@ -75,7 +75,10 @@ def unit_ids_by_name(organisation: Organisation) -> dict[str, int]:
 # --- Finding a named person on the register ----------------------------------------------------
 
 FUZZY_THRESHOLD = 0.88  # similarity of normalised names for a confident fuzzy match
-FUZZY_MARGIN = 0.05  # how far ahead of the runner-up the best candidate must be
+# How far ahead of the runner-up the best candidate must be. Generous, because a complaint
+# filed against the wrong member does more harm than one against a new outside person that the
+# case officer links up later.
+FUZZY_MARGIN = 0.1
 FUZZY_CANDIDATES = 200  # rows read per name word; enough for common surnames in 500,000 members
 
 
@@ -158,7 +161,8 @@ def _fuzzy(people: QuerySet[Person], wanted: str) -> RegisterMatch:
     for word in words:
         # A typo can fall in any word, so each of the two longest words fetches candidates.
         stem = word[: max(3, len(word) // 2)]
-        for person in people.filter(name__icontains=stem)[:FUZZY_CANDIDATES]:
+        near = people.filter(Q(name__icontains=stem) | Q(aliases__icontains=stem))
+        for person in near[:FUZZY_CANDIDATES]:
             score = max(
                 SequenceMatcher(None, wanted, normal_name(n)).ratio()
                 for n in [person.name, *person.aliases]
