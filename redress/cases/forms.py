@@ -10,7 +10,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from redress.cases.models import Allegation, CaseRole, Category
+from redress.cases.models import Allegation, CaseRole, Category, InterimSuspension
 from redress.people.models import User
 
 REASONS_HELP = "Write them in full: they go on the record and the parties may read them."
@@ -181,6 +181,50 @@ class AssignForm(forms.Form):
     def clean_member(self) -> tuple[str, int]:
         role, _, user_id = self.cleaned_data["member"].partition(":")
         return role, int(user_id)
+
+
+class ConfirmForm(forms.Form):
+    """A button with nothing to fill in, such as serving a notice already decided on: the form
+    carries the CSRF token, and a refusal comes back on it as a non-field error."""
+
+
+class SuspensionForm(forms.Form):
+    ground = forms.ChoiceField(
+        label="The compelling reason",
+        choices=InterimSuspension.Ground.choices,
+        widget=forms.RadioSelect,
+    )
+    reasons = forms.CharField(
+        label="Reasons for suspending now",
+        help_text=REASONS_HELP,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    selection_pending_caution = forms.CharField(
+        required=False,
+        label="Caution about a pending selection (optional)",
+        help_text="If a selection is pending, why the suspension is needed all the same.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class SuspensionReviewForm(forms.Form):
+    """Keep a suspension in force until its next review, or lift it; either way with reasons. A
+    suspension not yet in force can only be lifted."""
+
+    keep = forms.TypedChoiceField(
+        label="Outcome of the review",
+        coerce=lambda value: value == "keep",
+        widget=forms.RadioSelect,
+    )
+    reasons = forms.CharField(
+        label="Reasons", help_text=REASONS_HELP, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, in_force: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        lift = ("lift", "Lift the suspension")
+        choices = [("keep", "Keep it in force until the next review"), lift] if in_force else [lift]
+        self.fields["keep"].choices = choices  # type: ignore[attr-defined]
 
 
 class EmergencyAccessForm(forms.Form):

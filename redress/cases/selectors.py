@@ -1,12 +1,14 @@
 """Reading cases, always through who may see them.
 
 A case is visible to its team, to oversight, and to someone holding unexpired emergency access;
-a coordinator also sees cases that have no case officer yet, to assign them. Anyone else is told
-the case does not exist, from pages and the API alike.
+a coordinator also sees every open case, because the coordinator staffs each team from the first
+case officer to the appeal panel (and every reading is audited). Anyone else is told the case
+does not exist, from pages and the API alike.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -14,15 +16,15 @@ from django.db.models import Exists, Min, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from redress.audit.services import record_event
+from redress.cases import services
 from redress.cases.models import (
     Allegation,
     Assignment,
     Case,
-    CaseRole,
     Deadline,
     EmergencyAccess,
 )
-from redress.people.models import StaffRole, User
+from redress.people.models import RoleGrant, StaffRole, User
 
 
 class CaseNotFound(LookupError):
@@ -41,16 +43,14 @@ def visible_cases(user: User) -> QuerySet[Case]:
     )
     visible = Q(Exists(on_team)) | Q(Exists(emergency))
     if user.has_role(StaffRole.COORDINATOR):
-        has_officer = Assignment.objects.filter(
-            case=OuterRef("pk"), role=CaseRole.OFFICER, ended_at__isnull=True
-        )
-        visible |= Q(closed_at__isnull=True) & ~Q(Exists(has_officer))
+        visible |= Q(closed_at__isnull=True)
     return cases.filter(visible)
 
 
 def get_case(user: User, case_id: int, *, log_read: bool = True) -> Case:
     """The case, if `user` may see it; its reading is written to the audit log."""
-    case = visible_cases(user).select_related("respondent", "rulebook").filter(pk=case_id).first()
+    cases = visible_cases(user).select_related("respondent", "rulebook", "organisation")
+    case = cases.filter(pk=case_id).first()
     if case is None:
         raise CaseNotFound("no such case")
     if log_read:
@@ -122,6 +122,30 @@ def team(case: Case) -> QuerySet[Assignment]:
         .select_related("user")
         .order_by("role", "assigned_at")
     )
+
+
+def assignable_staff(case: Case, team: Iterable[Assignment]) -> list[tuple[str, list[User]]]:
+    """For each case role, the active staff of the case's organisation who hold the staff role it
+    needs and are not on the `team` in it already (one query; `services.assign` checks the rest)."""
+    needs = services.ROLE_NEEDS_STAFF_ROLE
+    on_team = {(a.role, a.user_id) for a in team}
+    grants = (
+        RoleGrant.objects.filter(
+            organisation_id=case.organisation_id,
+            user__organisation_id=case.organisation_id,
+            user__is_active=True,
+            role__in={str(role) for role in needs.values()},
+        )
+        .select_related("user")
+        .order_by("user__username")
+    )
+    holders: dict[str, list[User]] = {}
+    for grant in grants:
+        holders.setdefault(grant.role, []).append(grant.user)
+    return [
+        (str(role), [u for u in holders.get(needed, []) if (role, u.pk) not in on_team])
+        for role, needed in needs.items()
+    ]
 
 
 def unreviewed_emergency_accesses(user: User) -> QuerySet[EmergencyAccess]:

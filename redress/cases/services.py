@@ -367,6 +367,14 @@ def require_stage(case: Case, rulebook: Rulebook, stages: Iterable[str], what: s
 
 # --- Allegations -------------------------------------------------------------------------------
 
+# Who may do what to allegations, and when (the staff pages offer each form on the same terms).
+ALLEGATION_STAGES = ("triage", "investigation")
+ALLEGATION_ADDERS = ("officer", "investigator")
+CHARGING_STAGES = ("charging",)
+CHARGERS = ("decision_maker",)
+FINDING_STAGES = ("decision",)
+FINDERS = ("panellist",)
+
 
 def add_allegation(
     case: Case, *, category: str, particulars: str, conduct_on: date | None, actor: User
@@ -379,8 +387,8 @@ def add_allegation(
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
         rulebook = parsed(locked.rulebook)
-        require_stage(locked, rulebook, ("triage", "investigation"), "adding an allegation")
-        require_role(locked, ("officer", "investigator"), actor)
+        require_stage(locked, rulebook, ALLEGATION_STAGES, "adding an allegation")
+        require_role(locked, ALLEGATION_ADDERS, actor)
         allegation = Allegation.objects.create(
             organisation_id=locked.organisation_id,
             case=locked,
@@ -406,8 +414,8 @@ def record_charge(
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=allegation.case_id)
         rulebook = parsed(case.rulebook)
-        require_stage(case, rulebook, ("charging",), "a charging decision")
-        require_role(case, ("decision_maker",), actor)
+        require_stage(case, rulebook, CHARGING_STAGES, "a charging decision")
+        require_role(case, CHARGERS, actor)
         Allegation.objects.filter(pk=allegation.pk).update(
             charged=charged, time_limit_exception=time_limit_exception.strip()
         )
@@ -440,8 +448,8 @@ def record_finding(
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=allegation.case_id)
         rulebook = parsed(case.rulebook)
-        require_stage(case, rulebook, ("decision",), "a finding")
-        require_role(case, ("panellist",), actor)
+        require_stage(case, rulebook, FINDING_STAGES, "a finding")
+        require_role(case, FINDERS, actor)
         current = Allegation.objects.get(pk=allegation.pk)
         if not current.charged:
             raise CaseError("only a charged allegation gets a finding")
@@ -482,6 +490,10 @@ def _checked_sanction(rulebook: Rulebook, finding: str, sanction: str, reasons: 
 
 # The case roles that may serve a notice by hand (the staff pages offer the form to them).
 NOTICE_SERVERS = ("officer", "investigator", "decision_maker", "panellist")
+# Who records the respondent's answer, and when; the same roles extend the time to give it.
+RESPONSE_STAGES = ("investigation",)
+RESPONSE_RECORDERS = ("officer", "investigator")
+RESPONSE_EXTENDERS = RESPONSE_RECORDERS
 
 
 def serve_notice(case: Case, *, kind: str, actor: User) -> list[Notice]:
@@ -548,8 +560,8 @@ def record_response(case: Case, *, text: str, actor: User) -> Response:
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
         rulebook = parsed(locked.rulebook)
-        require_stage(locked, rulebook, ("investigation",), "recording a response")
-        require_role(locked, ("officer", "investigator"), actor)
+        require_stage(locked, rulebook, RESPONSE_STAGES, "recording a response")
+        require_role(locked, RESPONSE_RECORDERS, actor)
         response = Response.objects.create(
             organisation_id=locked.organisation_id,
             case=locked,
@@ -576,7 +588,7 @@ def extend_response_window(case: Case, *, working_days: int, reasons: str, actor
         locked = Case.objects.select_for_update().get(pk=case.pk)
         rulebook = parsed(locked.rulebook)
         limits = rulebook.response_extension
-        require_role(locked, ("officer", "investigator"), actor)
+        require_role(locked, RESPONSE_EXTENDERS, actor)
         if not 1 <= working_days <= limits.max_working_days:
             raise CaseError(f"an extension is 1 to {limits.max_working_days} working days")
         granted = Decision.objects.filter(case=locked, kind="response_extension").count()
@@ -611,13 +623,17 @@ def extend_response_window(case: Case, *, working_days: int, reasons: str, actor
 
 # --- Hearings ----------------------------------------------------------------------------------
 
+HEARING_STAGES = ("hearing",)
+HEARING_SCHEDULERS = ("officer", "panellist")
+HEARING_RECORDERS = ("panellist",)
+
 
 def schedule_hearing(case: Case, *, starts_at: datetime, place: str, actor: User) -> Hearing:
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
         rulebook = parsed(locked.rulebook)
-        require_stage(locked, rulebook, ("hearing",), "scheduling a hearing")
-        require_role(locked, ("officer", "panellist"), actor)
+        require_stage(locked, rulebook, HEARING_STAGES, "scheduling a hearing")
+        require_role(locked, HEARING_SCHEDULERS, actor)
         if not place.strip():
             raise CaseError("say where the hearing is, or give its link")
         if starts_at <= timezone.now():
@@ -645,8 +661,8 @@ def record_hearing_held(hearing: Hearing, *, record: str, actor: User) -> Hearin
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=hearing.case_id)
         rulebook = parsed(case.rulebook)
-        require_stage(case, rulebook, ("hearing",), "recording a hearing")
-        require_role(case, ("panellist",), actor)
+        require_stage(case, rulebook, HEARING_STAGES, "recording a hearing")
+        require_role(case, HEARING_RECORDERS, actor)
         if hearing.starts_at > timezone.now():
             raise CaseError("the hearing has not started yet")
         Hearing.objects.filter(pk=hearing.pk).update(held_at=timezone.now(), record=record)

@@ -21,6 +21,9 @@ from redress.people.models import User
 from redress.rulebook.selectors import parsed
 
 LIVE = (InterimSuspension.Status.DECIDED, InterimSuspension.Status.IN_FORCE)
+# The independent reviewer, not whoever decided it, extends a suspension past its lapse date.
+EXTENDERS = ("reviewer",)
+MAX_EXTENSION_WORKING_DAYS = 60
 CaseError = services.CaseError
 
 
@@ -137,11 +140,11 @@ def extend_suspension(
 ) -> InterimSuspension:
     """Only the independent reviewer extends a suspension past its lapse date, with reasons."""
     services.require_reasons(reasons)
-    if not 1 <= working_days <= 60:
-        raise CaseError("an extension is 1 to 60 working days")
+    if not 1 <= working_days <= MAX_EXTENSION_WORKING_DAYS:
+        raise CaseError(f"an extension is 1 to {MAX_EXTENSION_WORKING_DAYS} working days")
     with transaction.atomic():
         case, current = _lock_in_force(suspension)
-        services.require_role(case, ("reviewer",), actor)
+        services.require_role(case, EXTENDERS, actor)
         assert current.lapses_on is not None
         current.lapses_on = calendar_of(case.organisation).add_working_days(
             current.lapses_on, working_days

@@ -12,7 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from redress.cases import services, views
+from redress.cases import services
+from redress.cases.views import listing
 from tests.factories import Cast, file_case, make_staff, walk_to
 
 from .helpers import signed_in, text_of
@@ -125,7 +126,7 @@ def test_the_list_costs_the_same_few_queries_for_many_cases(
 def test_the_list_pages_through_the_cases_keeping_the_filters(
     client: Client, cast: Cast, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(views, "CASES_PER_PAGE", 2)
+    monkeypatch.setattr(listing, "CASES_PER_PAGE", 2)
     cases = [file_case(cast) for _ in range(3)]
     signed_in(client, cast.oversight)
 

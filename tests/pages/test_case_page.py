@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
+from django.db import connection
 from django.http import HttpResponse
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from redress.audit.models import AuditEvent
-from tests.factories import Cast, file_case
+from redress.cases import services, suspensions
+from tests.factories import REASONS, Cast, file_case, walk_to
 
 from .helpers import ready_for_investigation, signed_in, text_of
 
@@ -74,10 +78,10 @@ def test_the_officer_gets_the_decision_and_notice_forms_of_the_stage(
 
     response = client.get(reverse("cases:detail", args=[case.pk]))
 
-    kinds = [kind for kind, _, _ in response.context["decision_forms"]]
-    assert "triage" in kinds and "interim_measures" in kinds
-    assert "charging" not in kinds  # not this stage, and not the officer's to record
-    assert response.context["notice_form"] is not None
+    keys = [action.key for action in response.context["decision_actions"]]
+    assert "decision-triage" in keys and "decision-interim_measures" in keys
+    assert "decision-charging" not in keys  # not this stage, and not the officer's to record
+    assert [action.key for action in response.context["notice_actions"]] == ["notice"]
 
 
 def test_oversight_reads_the_case_but_every_step_is_refused(client: Client, cast: Cast) -> None:
@@ -88,8 +92,8 @@ def test_oversight_reads_the_case_but_every_step_is_refused(client: Client, cast
 
     assert response.status_code == 200
     assert response.context["allowed"] == []
-    assert response.context["decision_forms"] == []
-    assert response.context["notice_form"] is None
+    assert response.context["decision_actions"] == []
+    assert response.context["notice_actions"] == []
     assert "oversight reads every case and changes none" in text_of(response)
 
 
@@ -132,3 +136,33 @@ def test_an_id_beyond_any_case_is_a_404_not_an_error(client: Client, cast: Cast)
     assert client.get(f"/cases/{huge}/").status_code == 404
     assert client.post(f"/cases/{huge}/transitions/", {"to": "triage"}).status_code == 404
     assert client.post(f"/cases/{huge}/emergency-access/", {"reason": "x" * 40}).status_code == 404
+
+
+def page_queries(client: Client, case_id: int) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("cases:detail", args=[case_id]))
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_a_late_case_page_costs_the_same_few_queries_however_much_it_holds(
+    client: Client, cast: Cast, django_assert_max_num_queries: Any
+) -> None:
+    small = walk_to(file_case(cast), "decision", cast)
+    large = walk_to(file_case(cast, categories=("bullying", "sexism", "other")), "decision", cast)
+    for _ in range(3):  # more notices, suspensions and timeline events on the larger case
+        services.serve_notice(large, kind="feedback", actor=cast.panellist)
+        suspension = suspensions.decide_suspension(
+            large, ground="risk_to_people", reasons=REASONS, actor=cast.decision_maker
+        )
+        suspensions.serve_suspension(suspension, actor=cast.decision_maker)
+        suspensions.lift_suspension(suspension, reasons=REASONS, actor=cast.decision_maker)
+
+    for user in (cast.panellist, cast.decision_maker, cast.coordinator):
+        signed_in(client, user)
+        assert page_queries(client, large.pk) == page_queries(client, small.pk), user
+    signed_in(client, cast.panellist)
+    with django_assert_max_num_queries(23):
+        page = client.get(reverse("cases:detail", args=[large.pk]))
+    assert len(page.context["allegations"]) == 3
+    assert len(page.context["suspensions"]) == 3
