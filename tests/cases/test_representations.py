@@ -194,3 +194,53 @@ def test_an_outsider_gets_404_and_no_oversight_list(client, cast, case):
     assert client.post(reverse("cases:representations", args=[case.pk])).status_code == 404
     assert client.get(reverse("cases:recent_representations")).status_code == 403
     assert Representation.objects.count() == 1
+
+
+# --- The console -------------------------------------------------------------------------------
+
+
+def test_the_operator_records_one_from_the_console(cast, case):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command(
+        "case",
+        "representation",
+        str(case.pk),
+        "--from",
+        "Leader's office",
+        "--position",
+        "senior_official",
+        "--channel",
+        "phone",
+        "--summary",
+        "Asked for the case to be closed quickly.",
+        stdout=out,
+    )
+    assert f"recorded on {case.reference}" in out.getvalue()
+    representation = Representation.objects.get()
+    assert representation.recorded_by is None
+    assert AuditEvent.objects.filter(action="representation.recorded", actor_id=None).exists()
+
+
+def test_the_console_refuses_an_empty_summary_in_one_line(cast, case):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match=f"{case.reference}: summarise"):
+        call_command(
+            "case",
+            "representation",
+            str(case.pk),
+            "--from",
+            "Press office",
+            "--position",
+            "press_office",
+            "--channel",
+            "email",
+            "--summary",
+            " ",
+        )
+    assert not Representation.objects.exists()

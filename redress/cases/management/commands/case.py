@@ -2,6 +2,7 @@
 
     redress case assign CASE USERNAME [--role officer]
     redress case show CASE
+    redress case representation CASE --from NAME --position P --channel C --summary TEXT
 
 CASE is a case's id or its reference (RD-000123). A reference is looked up in the organisation
 named by --organisation, or else the assignee's organisation, `REDRESS_ORGANISATION` or the only
@@ -16,9 +17,9 @@ from django.core.management.base import CommandError, CommandParser
 from django.utils import timezone
 
 from redress.audit.services import record_event
-from redress.cases import services
+from redress.cases import representations, services
 from redress.cases.facts import gather_facts
-from redress.cases.models import Case, CaseRole
+from redress.cases.models import Case, CaseRole, Representation
 from redress.cases.selectors import open_deadlines, team
 from redress.people.management.commands._operator import OperatorCommand
 from redress.people.models import Organisation
@@ -54,14 +55,52 @@ class Command(OperatorCommand):
         )
         show.add_argument("case", metavar="CASE", help="the case's id or reference")
         show.add_argument("--organisation", metavar="SLUG", help="whose case reference it is")
+        representation = actions.add_parser(
+            "representation",
+            help="Record a communication about a case from outside the process.",
+            description="Record a representation (from a senior official, an elected "
+            "representative, the press office...) against a case. It is audited, shown to "
+            "oversight and to the parties unless the rulebook says otherwise, and never deleted.",
+        )
+        representation.add_argument("case", metavar="CASE", help="the case's id or reference")
+        representation.add_argument("--from", dest="made_by", required=True, metavar="NAME")
+        representation.add_argument("--role", default="", help="their office, as they gave it")
+        representation.add_argument(
+            "--position", required=True, choices=Representation.Position.values
+        )
+        representation.add_argument(
+            "--channel", required=True, choices=Representation.Medium.values
+        )
+        representation.add_argument("--summary", required=True, help="what was said or asked")
+        representation.add_argument(
+            "--organisation", metavar="SLUG", help="whose case reference it is"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "assign":
             self.assign(
                 options["case"], options["username"], options["role"], options["organisation"]
             )
+        elif options["action"] == "representation":
+            self.representation(options)
         else:
             self.show(options["case"], options["organisation"])
+
+    def representation(self, options: dict[str, Any]) -> None:
+        case = find_case(options["case"], slug=options["organisation"], default=None)
+        try:
+            recorded = representations.record_representation(
+                case,
+                made_by_name=options["made_by"],
+                made_by_role=options["role"],
+                position=options["position"],
+                channel=options["channel"],
+                summary=options["summary"],
+                actor=None,
+            )
+        except representations.RepresentationRefused as error:
+            raise CommandError(f"{case.reference}: {error}") from None
+        self.stdout.write(f"Representation {recorded.pk} recorded on {case.reference}.")
 
     def assign(self, case_ref: str, username: str, role: str, slug: str | None) -> None:
         user = user_by_username(username)
