@@ -7,5 +7,14 @@ from redress.portal import views
 app_name = "portal"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", views.sign_in, name="sign_in"),
+    path("link/<str:token>/", views.follow_link, name="link"),
+    path("sign-out/", views.sign_out, name="sign_out"),
+    path("cases/", views.case_list, name="cases"),
+    path("cases/<int:case_id>/", views.case_detail, name="case"),
+    path("cases/<int:case_id>/notices/<int:notice_id>/", views.notice_detail, name="notice"),
+    path("cases/<int:case_id>/answer/", views.answer, name="answer"),
+    path("cases/<int:case_id>/extension/", views.extension, name="extension"),
+    path("cases/<int:case_id>/companion/", views.companion, name="companion"),
+    path("cases/<int:case_id>/appeal/", views.appeal, name="appeal"),
 ]

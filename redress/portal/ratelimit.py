@@ -1,0 +1,47 @@
+"""A fixed-window rate limit kept in the database, so every web process shares it."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from redress.portal.models import RateBucket
+
+
+def keyed(purpose: str, value: str) -> str:
+    """A key that names `value` (an email address, a network address) without storing it."""
+    secret = f"redress.portal.ratelimit:{settings.SECRET_KEY}".encode()
+    return hmac.new(secret, f"{purpose}:{value}".encode(), hashlib.sha256).hexdigest()
+
+
+def allow(key: str, *, limit: int, window: timedelta) -> bool:
+    """Count one use of `key`; False once it has been used more than `limit` times in the
+    current window."""
+    now = timezone.now()
+    seconds = int(window.total_seconds())
+    start = now - timedelta(seconds=int(now.timestamp()) % seconds, microseconds=now.microsecond)
+    for _ in range(2):  # a concurrent first hit may create the bucket between our two steps
+        try:
+            with transaction.atomic():
+                bucket, created = RateBucket.objects.get_or_create(
+                    key=key, window_start=start, defaults={"hits": 1}
+                )
+                if not created:
+                    RateBucket.objects.filter(pk=bucket.pk).update(hits=F("hits") + 1)
+                    bucket.refresh_from_db(fields=["hits"])
+                return bucket.hits <= limit
+        except IntegrityError:
+            continue
+    return False
+
+
+def forget_old(*, older_than: timedelta = timedelta(days=1)) -> int:
+    """Delete buckets of windows long past (run now and then by `redress portal tidy`)."""
+    deleted, _ = RateBucket.objects.filter(window_start__lt=timezone.now() - older_than).delete()
+    return deleted
