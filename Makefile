@@ -4,6 +4,7 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+AXE := node_modules/axe-core/axe.min.js
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/redress
 DEMO_PORT ?= 8000
 DEMO_ENV := DATABASE_URL=sqlite:///$(CURDIR)/var/redress.sqlite3 \
@@ -20,6 +21,13 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
+# axe-core for the browser tests' accessibility check, at the version package-lock.json pins.
+# npm keeps the package's own file dates, so the touch marks when it was installed.
+$(AXE): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "needs npm for axe-core (apt-get install npm)" >&2; exit 1; }
+	npm ci --no-audit --no-fund
+	touch $(AXE)
+
 ## Start Redress with demo data on SQLite at http://127.0.0.1:8000 (another port: DEMO_PORT=8001)
 demo: $(STAMP)
 	mkdir -p var
@@ -33,8 +41,8 @@ worker: $(STAMP)
 test: $(STAMP) lint typecheck migrations-check pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check redress tests bench
-	$(BIN)/ruff format --check redress tests bench
+	$(BIN)/ruff check redress tests e2e bench
+	$(BIN)/ruff format --check redress tests e2e bench
 
 typecheck: $(STAMP)
 	$(BIN)/mypy redress
@@ -42,7 +50,7 @@ typecheck: $(STAMP)
 migrations-check: $(STAMP)
 	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/redress makemigrations --check --dry-run
 
-pytest: $(STAMP)
+pytest: $(STAMP) $(AXE)
 	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest -n auto -p no:cacheprovider
 
 ## Benchmarks on data of realistic size; figures go to bench/results/.

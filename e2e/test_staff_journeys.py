@@ -11,24 +11,14 @@ from pytest_django.live_server_helper import LiveServer
 
 from redress.cases import services
 from redress.cases.models import Case, EmergencyAccess
-from redress.people.models import User
 from tests.factories import Cast, file_case, make_cast
 
 from .accessibility import assert_accessible
+from .staff import sign_in, sign_out
 
 pytestmark = pytest.mark.e2e
 
-PASSWORD = "a-long-test-password"
 REASONS = "The complaint describes repeated abuse that needs a full investigation."
-
-
-def sign_in(page: Page, live_server: LiveServer, user: User) -> None:
-    page.goto(f"{live_server.url}/login/")
-    assert_accessible(page)
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1, name="Cases")).to_be_visible()
 
 
 def record_decision(page: Page, legend: str, outcome: str) -> None:
@@ -110,7 +100,7 @@ def test_emergency_access_from_refusal_to_oversight_review(
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Case {case.reference}")
     expect(page.get_by_role("note")).to_contain_text("under emergency access")
 
-    page.get_by_role("button", name="Sign out").click()
+    sign_out(page)
     sign_in(page, live_server, cast.oversight)
     page.get_by_role("link", name="Emergency access to review").click()
     assert_accessible(page)
