@@ -12,6 +12,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router
+from ninja.responses import Status
 
 from redress.api import schemas
 from redress.cases import services
@@ -83,7 +84,7 @@ def visible_case(request: HttpRequest, case_id: int, *, log_read: bool = True) -
     summary="File a complaint",
     tags=["complaints"],
 )
-def file_complaint(request: HttpRequest, payload: schemas.ComplaintIn) -> tuple[int, Any]:
+def file_complaint(request: HttpRequest, payload: schemas.ComplaintIn) -> Status[Any]:
     """Store a complaint as submitted and open a case on it. Staff with the coordinator, officer
     or administrator role may file; the filer is not put on the case's team."""
     user = caller(request)
@@ -120,7 +121,7 @@ def file_complaint(request: HttpRequest, payload: schemas.ComplaintIn) -> tuple[
         raise ApiError(409, str(error)) from None
     case = complaint.case
     case.refresh_from_db(fields=["stage"])
-    return 201, {"case_id": case.pk, "reference": case.reference, "stage": case.stage}
+    return Status(201, {"case_id": case.pk, "reference": case.reference, "stage": case.stage})
 
 
 def _complainant(organisation_id: int, ref: schemas.ComplainantRef) -> Person | None:
