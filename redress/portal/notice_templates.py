@@ -16,8 +16,15 @@ from datetime import date, datetime
 from types import MappingProxyType
 from typing import Any
 
+from django.db import transaction
 from django.template import Context, Engine, TemplateSyntaxError
 from django.template.loader import select_template
+from django.utils import timezone
+
+from redress.audit.services import record_event
+from redress.people.models import Organisation, User
+from redress.portal.models import NoticeTemplate
+from redress.rulebook.selectors import current_version, parsed
 
 MAX_TEMPLATE_CHARS = 20_000
 MAX_NOTICE_CHARS = 100_000
@@ -81,8 +88,6 @@ def render_notice(
     """The notice's subject and body: from the organisation's template for `kind` if it has
     one, else from Redress's default. `hidden_names` (a confidential complainant's name and
     address, for a notice to the respondent) are replaced wherever they appear."""
-    from redress.portal.models import NoticeTemplate
-
     custom = NoticeTemplate.objects.filter(organisation_id=organisation_id, kind=kind).first()
     if custom is not None:
         subject = render_text(custom.subject, context)
@@ -225,3 +230,59 @@ def sample_context(kind: str) -> dict[str, Any]:
         "appeal_window_closes_on": SAMPLE_DAY,
         "deadlines": [{"kind": "response", "label": "Respondent's response", "due_on": SAMPLE_DAY}],
     }
+
+
+# --- Saving an organisation's templates -------------------------------------------------------
+
+
+def known_kinds(organisation_id: int) -> list[str]:
+    """The notice kinds of the organisation's current rulebook."""
+    organisation = Organisation.objects.get(pk=organisation_id)
+    return list(parsed(current_version(organisation)).notices)
+
+
+def save_template(
+    organisation_id: int, *, kind: str, subject: str, body: str, actor: User | None
+) -> NoticeTemplate:
+    """Store the organisation's own template for `kind`, after checking it. Audited."""
+    if kind not in known_kinds(organisation_id):
+        raise NoticeTemplateError(f"the rulebook has no notice called {kind!r}")
+    if len(subject) > SUBJECT_CHARS:
+        raise NoticeTemplateError(f"a subject is at most {SUBJECT_CHARS} characters")
+    check_template(kind, subject, body)
+    with transaction.atomic():
+        template, created = NoticeTemplate.objects.update_or_create(
+            organisation_id=organisation_id,
+            kind=kind,
+            defaults={
+                "subject": subject.strip(),
+                "body": body,
+                "updated_at": timezone.now(),
+                "updated_by": actor,
+            },
+        )
+        record_event(
+            organisation=organisation_id,
+            actor=actor,
+            action="notice_template.saved",
+            target=template,
+            data={"kind": kind, "created": created, "subject": subject.strip(), "body": body},
+        )
+    return template
+
+
+def reset_template(organisation_id: int, *, kind: str, actor: User | None) -> bool:
+    """Go back to Redress's default for `kind`. Audited. False if there was no override."""
+    with transaction.atomic():
+        template = NoticeTemplate.objects.filter(organisation_id=organisation_id, kind=kind).first()
+        if template is None:
+            return False
+        record_event(
+            organisation=organisation_id,
+            actor=actor,
+            action="notice_template.reset",
+            target=template,
+            data={"kind": kind},
+        )
+        template.delete()
+    return True
