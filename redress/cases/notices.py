@@ -200,9 +200,23 @@ def _sanction_label(rulebook: Rulebook, code: str) -> str:
     return next((s.label for s in rulebook.sanctions if s.code == code), code)
 
 
+# The decisions a notice to a party may report. Not the internal ones: whether interim measures
+# are needed (a suspension is confidential, and never the complainant's to know), whether an
+# anonymous complaint can be corroborated, each party's consent to informal resolution.
+DISCLOSED_DECISIONS = (
+    "triage",
+    "informal_resolution",
+    "charging",
+    "review",
+    "appeal_lodged",
+    "appeal_outcome",
+)
+
+
 def _latest_decisions(case: Case, rulebook: Rulebook) -> list[dict[str, str]]:
     latest: dict[str, dict[str, str]] = {}
-    for decision in case.decisions.filter(set_aside_at__isnull=True).order_by("decided_at", "pk"):
+    disclosed = case.decisions.filter(set_aside_at__isnull=True, kind__in=DISCLOSED_DECISIONS)
+    for decision in disclosed.order_by("decided_at", "pk"):
         spec = rulebook.decisions.get(decision.kind)
         if spec is None:
             continue

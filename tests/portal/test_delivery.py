@@ -116,3 +116,22 @@ def test_the_sweep_leaves_a_notice_alone_while_its_first_email_is_queued(
     with django_capture_on_commit_callbacks(execute=True):
         (notice,) = services.serve_notice(case, kind="investigation", actor=cast.investigator)
     assert notice.pk not in delivery.undelivered()
+
+
+def test_the_notices_command_counts_and_retries_what_is_owed(
+    cast: Cast, smtp_server: Mailbox
+) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    file_case(cast)  # its acknowledgement was never queued: no on-commit in this test
+    (owed,) = Notice.objects.filter(kind="acknowledgement")
+    Notice.objects.filter(pk=owed.pk).update(served_at=owed.served_at - delivery.RETRY_PAUSES[0])
+    out = StringIO()
+    call_command("notices", "pending", stdout=out)
+    assert out.getvalue().startswith("1 due for another attempt")
+    call_command("notices", "retry", stdout=out)
+    assert len(smtp_server.to(cast.complainant.email)) == 1
+    owed.refresh_from_db()
+    assert owed.emailed_at is not None

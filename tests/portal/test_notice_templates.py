@@ -196,3 +196,21 @@ def test_the_command_refuses_a_bad_template_in_one_line(cast: Cast, tmp_path: Pa
         call_command(
             "notice-template", "reset", "investigation", "--organisation", cast.organisation.slug
         )
+
+
+def test_a_notice_to_the_parties_never_reports_interim_measures(cast: Cast) -> None:
+    case = file_case(cast)
+    services.record_decision(
+        case,
+        kind="interim_measures",
+        outcome="needed",
+        reasons="The respondent has contacted witnesses.",
+        actor=cast.officer,
+    )
+    case = walk_to(case, "investigation", cast)
+    served = Notice.objects.filter(case=case, kind="triage_outcome")
+    assert {n.party for n in served} == {"complainant", "respondent"}
+    for notice in served:
+        assert "Triage assessment: Investigation." in notice.body
+        assert "interim" not in notice.body.lower()
+        assert "contacted witnesses" not in notice.body
