@@ -52,17 +52,20 @@ def serve(page: Page, notice: str) -> None:
 
 
 def staff_the_team(page: Page, cast: Cast) -> None:
-    """The coordinator puts the case officer, investigator, decision-maker and panel in place."""
+    """The coordinator puts the investigator, decision-maker and panel in place, and the case
+    officer last: from then on only the team sees the case."""
     for role, user in (
-        ("officer", cast.officer),
         ("investigator", cast.investigator),
         ("decision_maker", cast.decision_maker),
         ("panellist", cast.panellist),
+        ("officer", cast.officer),
     ):
+        assert_accessible(page)
         form(page, "Add someone to the team").get_by_label("Add to the team").select_option(
             value=f"{role}:{user.pk}"
         )
         submit(page, "Add someone to the team", "added to the team")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Case not found")
     assert_accessible(page)
 
 

@@ -1,9 +1,8 @@
 """Reading cases, always through who may see them.
 
 A case is visible to its team, to oversight, and to someone holding unexpired emergency access;
-a coordinator also sees every open case, because the coordinator staffs each team from the first
-case officer to the appeal panel (and every reading is audited). Anyone else is told the case
-does not exist, from pages and the API alike.
+a coordinator also sees cases that have no case officer yet, to assign them. Anyone else is told
+the case does not exist, from pages and the API alike.
 """
 
 from __future__ import annotations
@@ -21,6 +20,7 @@ from redress.cases.models import (
     Allegation,
     Assignment,
     Case,
+    CaseRole,
     Deadline,
     EmergencyAccess,
 )
@@ -43,7 +43,10 @@ def visible_cases(user: User) -> QuerySet[Case]:
     )
     visible = Q(Exists(on_team)) | Q(Exists(emergency))
     if user.has_role(StaffRole.COORDINATOR):
-        visible |= Q(closed_at__isnull=True)
+        has_officer = Assignment.objects.filter(
+            case=OuterRef("pk"), role=CaseRole.OFFICER, ended_at__isnull=True
+        )
+        visible |= Q(closed_at__isnull=True) & ~Q(Exists(has_officer))
     return cases.filter(visible)
 
 

@@ -158,7 +158,7 @@ def test_a_late_case_page_costs_the_same_few_queries_however_much_it_holds(
         suspensions.serve_suspension(suspension, actor=cast.decision_maker)
         suspensions.lift_suspension(suspension, reasons=REASONS, actor=cast.decision_maker)
 
-    for user in (cast.panellist, cast.decision_maker, cast.coordinator):
+    for user in (cast.panellist, cast.decision_maker, cast.officer):
         signed_in(client, user)
         assert page_queries(client, large.pk) == page_queries(client, small.pk), user
     signed_in(client, cast.panellist)

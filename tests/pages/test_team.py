@@ -7,16 +7,27 @@ from django.test import Client
 from django.urls import reverse
 
 from redress.cases import services
-from redress.cases.models import Assignment
-from tests.factories import Cast, file_case, make_staff, walk_to
+from redress.cases.models import Assignment, Case
+from tests.factories import Cast, file_case, make_staff
 
 from .helpers import action_keys, audit_count, refused_on_the_page, signed_in, text_of
 
 pytestmark = pytest.mark.django_db
 
 
+def unstaffed(cast: Cast) -> Case:
+    """A new case with nobody on its team: the coordinator's to staff."""
+    return services.file_complaint(
+        cast.organisation,
+        categories=["bullying"],
+        summary="Repeated abusive messages in the branch group chat.",
+        respondent=cast.respondent,
+        complainant=cast.complainant,
+    ).case
+
+
 def test_the_coordinator_adds_an_investigator_to_the_team(client: Client, cast: Cast) -> None:
-    case = file_case(cast)
+    case = unstaffed(cast)
     signed_in(client, cast.coordinator)
     page = client.get(reverse("cases:detail", args=[case.pk]))
     assert action_keys(page, "team_actions") == ["assign"]
@@ -33,7 +44,7 @@ def test_the_coordinator_adds_an_investigator_to_the_team(client: Client, cast: 
 
 def test_nobody_plays_two_parts_and_the_refusal_is_on_the_form(client: Client, cast: Cast) -> None:
     both = make_staff(cast.organisation, "both", "investigator", "decision_maker")
-    case = file_case(cast)
+    case = unstaffed(cast)
     services.assign(case, user=both, role="investigator", actor=cast.coordinator)
     before = audit_count(case)
     signed_in(client, cast.coordinator)
@@ -61,20 +72,25 @@ def test_an_officer_is_not_offered_the_form_and_is_refused(client: Client, cast:
     assert not Assignment.objects.filter(case=case, user=cast.investigator).exists()
 
 
-def test_the_coordinator_staffs_a_case_that_already_has_an_officer_but_not_a_closed_one(
+def test_the_case_leaves_the_coordinators_sight_once_it_has_an_officer(
     client: Client, cast: Cast
 ) -> None:
-    staffed = walk_to(file_case(cast), "charging", cast)
+    """Only the team sees a case: a coordinator staffs it until a case officer is on it, so the
+    rest of the team is put in place first and the officer last."""
+    case = unstaffed(cast)
     signed_in(client, cast.coordinator)
 
-    assert client.get(reverse("cases:detail", args=[staffed.pk])).status_code == 200
+    client.post(
+        reverse("cases:assign", args=[case.pk]), {"member": f"investigator:{cast.investigator.pk}"}
+    )
+    assert client.get(reverse("cases:detail", args=[case.pk])).status_code == 200
+    response = client.post(
+        reverse("cases:assign", args=[case.pk]), {"member": f"officer:{cast.officer.pk}"}
+    )
 
-    closed = file_case(cast)
-    services.record_decision(
-        closed, kind="triage", outcome="no_further_action", reasons="x" * 20, actor=cast.officer
-    )
-    services.record_decision(
-        closed, kind="interim_measures", outcome="not_needed", reasons="x" * 20, actor=cast.officer
-    )
-    services.transition_case(closed, to="closed", actor=cast.officer)
-    assert client.get(reverse("cases:detail", args=[closed.pk])).status_code == 404
+    assert response.status_code == 302
+    assert client.get(response["Location"]).status_code == 404
+    assert set(Assignment.objects.filter(case=case).values_list("role", flat=True)) == {
+        "investigator",
+        "officer",
+    }
