@@ -143,7 +143,9 @@ def start_session(request: HttpRequest, person: Person) -> None:
     request.session[SESSION_KEY] = signing.dumps(
         {"person": person.pk, "organisation": person.organisation_id}, salt=SESSION_SALT
     )
-    request.session.set_expiry(SESSION_SECONDS)
+    # The cookie goes when the browser closes (a shared phone); the signed value ends the
+    # session after SESSION_SECONDS even if the browser stays open.
+    request.session.set_expiry(0)
 
 
 def session_person(request: HttpRequest) -> Person | None:
@@ -164,3 +166,10 @@ def session_person(request: HttpRequest) -> Person | None:
 
 def end_session(request: HttpRequest) -> None:
     request.session.flush()
+
+
+def forget_spent_links(*, older_than: timedelta = timedelta(days=7)) -> int:
+    """Delete links used or expired more than `older_than` ago (the audit log keeps the
+    sign-ins)."""
+    deleted, _ = SignInLink.objects.filter(expires_at__lt=timezone.now() - older_than).delete()
+    return deleted

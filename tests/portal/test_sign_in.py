@@ -140,3 +140,29 @@ def test_signing_out_ends_the_portal_session(cast: Cast, client: Client) -> None
     sign_in(client, cast.complainant)
     client.post(reverse("portal:sign_out"))
     assert client.get(reverse("portal:cases")).status_code == 302
+
+
+def test_tidying_deletes_spent_links_and_old_counts(cast: Cast, client: Client) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    file_case(cast)
+    old = SignInLink.objects.get(
+        pk=SignInLink.objects.create(
+            organisation=cast.organisation,
+            person=cast.complainant,
+            token_hash="0" * 64,
+            nonce="n",
+            created_at=timezone.now() - timedelta(days=9),
+            expires_at=timezone.now() - timedelta(days=9),
+        ).pk
+    )
+    link_token(cast.complainant)  # a fresh one stays
+    client.post(reverse("portal:sign_in"), {"email": "someone@example.org"})
+    with time_machine.travel(timezone.now() + timedelta(days=2)):
+        out = StringIO()
+        call_command("portal", "tidy", stdout=out)
+    assert out.getvalue().startswith("1 spent sign-in link(s) and 2 rate-limit count(s)")
+    assert not SignInLink.objects.filter(pk=old.pk).exists()
+    assert SignInLink.objects.count() == 1
