@@ -32,19 +32,24 @@ from redress.rulebook.workflow import due_date
 
 
 def compose_notice(case: Case, rulebook: Rulebook, *, kind: str, party: str) -> tuple[str, str]:
-    complainant = _first_named_complaint(case)
-    hidden: tuple[str, ...] = ()
-    if party == Party.RESPONDENT and complainant is not None and is_confidential(complainant):
-        person = complainant.complainant
-        assert person is not None
-        hidden = (person.name, person.email, *[str(a) for a in person.aliases or ()])
     rendered = render_notice(
         organisation_id=case.organisation_id,
         kind=kind,
         context=notice_context(case, rulebook, kind=kind, party=party),
-        hidden_names=hidden,
+        hidden_names=hidden_from(case, party),
     )
     return rendered.subject, rendered.body
+
+
+def hidden_from(case: Case, party: str) -> tuple[str, ...]:
+    """The names and address that must not appear in anything given to `party`: a
+    confidential complainant's, for the respondent."""
+    complaint = _first_named_complaint(case)
+    if party != Party.RESPONDENT or complaint is None or not is_confidential(complaint):
+        return ()
+    person = complaint.complainant
+    assert person is not None
+    return (person.name, person.email, *[str(a) for a in person.aliases or ()])
 
 
 def is_confidential(complaint: Complaint) -> bool:

@@ -95,8 +95,8 @@ def render_notice(
     else:
         subject, body = split_subject(render_text(default_source(kind), context))
     return Rendered(
-        subject=_hide(" ".join(subject.split()), hidden_names)[:SUBJECT_CHARS],
-        body=_hide(body.strip(), hidden_names) + "\n",
+        subject=hide_names(" ".join(subject.split()), hidden_names)[:SUBJECT_CHARS],
+        body=hide_names(body.strip(), hidden_names) + "\n",
     )
 
 
@@ -113,7 +113,8 @@ def split_subject(text: str) -> tuple[str, str]:
     return subject.strip(), body
 
 
-def _hide(text: str, names: tuple[str, ...]) -> str:
+def hide_names(text: str, names: tuple[str, ...]) -> str:
+    """`text` with each of `names` replaced by a neutral placeholder, whatever its case."""
     for name in sorted({n.strip() for n in names if len(n.strip()) >= 3}, key=len, reverse=True):
         text = re.sub(re.escape(name), CONFIDENTIAL_PLACEHOLDER, text, flags=re.IGNORECASE)
     return text

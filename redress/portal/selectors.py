@@ -9,7 +9,7 @@ that concern them, what they have sent) follows from that. Anything not theirs i
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from django.db.models import Q, QuerySet
@@ -18,8 +18,11 @@ from django.utils import timezone
 
 from redress.cases.facts import gather_facts
 from redress.cases.models import Case, Deadline, Decision, Notice, Party, Response
+from redress.cases.notices import hidden_from
+from redress.cases.representations import RepresentationForParty, representations_for_party
 from redress.people.models import Person
 from redress.portal.models import Companion, PartyRequest
+from redress.portal.notice_templates import hide_names
 from redress.rulebook.schema import Rulebook
 from redress.rulebook.selectors import parsed
 from redress.rulebook.workflow import appeal_window_closes_on
@@ -170,3 +173,21 @@ def appeal_closes_on(case: Case, rulebook: Rulebook, *, today: date) -> date | N
     if case.stage != "appeal_window":
         return None
     return appeal_window_closes_on(rulebook, gather_facts(case, today=today))
+
+
+def representations_for(pc: PartyCase) -> list[RepresentationForParty]:
+    """The representations on the case the rulebook discloses to the party, with a
+    confidential complainant's name taken out of what the respondent reads."""
+    hidden = hidden_from(pc.case, pc.party)
+    shown = representations_for_party(pc.case, party=pc.party)
+    if not hidden:
+        return shown
+    return [
+        replace(
+            r,
+            made_by_name=hide_names(r.made_by_name, hidden),
+            summary=hide_names(r.summary, hidden),
+            content=hide_names(r.content, hidden),
+        )
+        for r in shown
+    ]

@@ -104,6 +104,7 @@ def case_detail(request: HttpRequest, person: Person, case_id: int) -> HttpRespo
         "pc": pc,
         "standing": selectors.standing(pc),
         "notices": list(selectors.notices_for(pc)),
+        "representations": selectors.representations_for(pc),
     }
     return render(request, "portal/case_detail.html", context)
 

@@ -299,3 +299,33 @@ def test_a_person_on_the_register_with_no_case_sees_none(cast: Cast, client: Cli
     sign_in(client, bystander)
     assert case.reference not in text_of(client.get(reverse("portal:cases")))
     assert client.get(reverse("portal:case", args=[case.pk])).status_code == 404
+
+
+# --- Representations ---------------------------------------------------------------------
+
+
+def test_both_parties_see_a_representation_without_the_confidential_name(
+    cast: Cast, client: Client
+) -> None:
+    from redress.cases.representations import record_representation
+
+    case = confidential_case(cast)
+    record_representation(
+        case,
+        made_by_name="Councillor Vee",
+        made_by_role="Council leader",
+        position="elected_representative",
+        channel="email",
+        summary=f"Asked that {cast.complainant.name}'s complaint be dropped.",
+        actor=cast.officer,
+    )
+    sign_in(client, cast.respondent)
+    page = text_of(client.get(reverse("portal:case", args=[case.pk])))
+    assert "From Councillor Vee, Council leader" in page
+    assert "Asked that [the complainant]'s complaint be dropped." in page
+    assert cast.complainant.name not in page
+
+    complainant = Client()
+    sign_in(complainant, cast.complainant)
+    page = text_of(complainant.get(reverse("portal:case", args=[case.pk])))
+    assert f"Asked that {cast.complainant.name}'s complaint be dropped." in page
