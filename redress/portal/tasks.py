@@ -56,7 +56,8 @@ def email_case_team(case_id: int, what: str) -> None:
     EmailMessage(
         subject=f"Case {case.reference}: {what}",
         body=(
-            f"On case {case.reference}: {what}.\n\nSign in to Redress to see it and answer it.\n"
+            f"On case {case.reference}: {what}.\n\nSign in to Redress to see it. Requests "
+            f"from the parties wait for you at {reverse('portal:staff_requests')}.\n"
         ),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=addresses,

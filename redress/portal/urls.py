@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from redress.portal import views
+from redress.portal import staff, views
 
 app_name = "portal"
 
@@ -17,4 +17,6 @@ urlpatterns = [
     path("cases/<int:case_id>/extension/", views.extension, name="extension"),
     path("cases/<int:case_id>/companion/", views.companion, name="companion"),
     path("cases/<int:case_id>/appeal/", views.appeal, name="appeal"),
+    path("staff/requests/", staff.request_list, name="staff_requests"),
+    path("staff/requests/<int:request_id>/", staff.answer_request, name="staff_answer_request"),
 ]
