@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max
 from django.utils import timezone
 
 from redress.audit.services import record_event
@@ -163,10 +163,12 @@ def retry_undelivered(*, include_abandoned: bool = False) -> int:
 
 
 def delivery_state(notice: Notice) -> str:
-    """How the email copy of a notice stands, in words for staff."""
+    """How the email copy of a notice stands, in words for the staff pages."""
     if notice.emailed_at is not None:
         return "emailed"
-    failed = NoticeDelivery.objects.filter(notice=notice, delivered=False).aggregate(
-        n=Count("pk", filter=Q(delivered=False))
-    )["n"]
+    if notice.recipient_id is None:
+        return "no one to email"
+    failed = NoticeDelivery.objects.filter(notice=notice, delivered=False).count()
+    if failed >= MAX_ATTEMPTS:
+        return f"not emailed: gave up after {failed} failed attempts"
     return f"not yet emailed ({failed} failed attempts)" if failed else "waiting to be emailed"

@@ -135,3 +135,10 @@ def test_the_notices_command_counts_and_retries_what_is_owed(
     assert len(smtp_server.to(cast.complainant.email)) == 1
     owed.refresh_from_db()
     assert owed.emailed_at is not None
+
+
+def test_the_delivery_state_reads_as_words(
+    cast: Cast, smtp_down: int, django_capture_on_commit_callbacks: Any
+) -> None:
+    notice = serve_investigation(cast, django_capture_on_commit_callbacks)
+    assert delivery.delivery_state(notice) == "not yet emailed (1 failed attempts)"
