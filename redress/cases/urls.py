@@ -22,7 +22,14 @@ urlpatterns = [
     path("<int:case_id>/transitions/", steps.take_transition, name="transition"),
     path("<int:case_id>/decisions/<slug:kind>/", steps.record_decision, name="decision"),
     path("<int:case_id>/notices/", steps.serve_notice, name="notice"),
-    path("<int:case_id>/team/", team.assign, name="assign"),
+    path("staffing/", team.staffing_list, name="staffing"),
+    path("<int:case_id>/team/", team.team_page, name="team"),
+    path(
+        "<int:case_id>/team/<int:assignment_id>/end/",
+        team.end_assignment,
+        name="end_assignment",
+    ),
+    path("<int:case_id>/assign/", team.assign, name="assign"),
     path("<int:case_id>/allegations/", allegations.add_allegation, name="add_allegation"),
     path(
         "<int:case_id>/allegations/<int:allegation_id>/charge/",

@@ -166,3 +166,29 @@ def test_a_late_case_page_costs_the_same_few_queries_however_much_it_holds(
         page = client.get(reverse("cases:detail", args=[large.pk]))
     assert len(page.context["allegations"]) == 3
     assert len(page.context["suspensions"]) == 3
+
+
+def test_the_officer_sees_the_concentration_panel_and_links_at_triage_at_a_fixed_cost(
+    client: Client, cast: Cast
+) -> None:
+    """The panel adds a fixed handful of queries, however many complaints the complainant has
+    made or how many other cases there are about the respondent."""
+    case = file_case(cast)
+    file_case(cast)  # one near-identical complaint about the respondent
+    signed_in(client, cast.officer)
+    quiet = page_queries(client, case.pk)
+    for _ in range(4):
+        file_case(cast)
+
+    response = client.get(reverse("cases:detail", args=[case.pk]))
+
+    page = text_of(response)
+    assert "Complainant concentration and similar complaints" in page
+    assert reverse("intake:case_messages", args=[case.pk]) in page
+    assert reverse("cases:representations", args=[case.pk]) in page
+    assert page_queries(client, case.pk) == quiet
+    signed_in(client, cast.investigator)
+    services.assign(case, user=cast.investigator, role="investigator", actor=cast.coordinator)
+    page = text_of(client.get(reverse("cases:detail", args=[case.pk])))
+    assert "Complainant concentration" not in page
+    assert reverse("intake:case_messages", args=[case.pk]) not in page

@@ -126,6 +126,8 @@ def render_case(
         "notice_actions": _notice_actions(viewer, bound),
         "timeline": timeline(case, rulebook),
         "emergency": _under_emergency_access(user, case, actor),
+        "is_officer": actor.case_role == CaseRole.OFFICER,
+        "may_staff": selectors.may_staff(user) and case.is_open,
         **_allegations(viewer, bound),
         **_response(viewer, deadlines, decisions, bound),
         **_hearings(viewer, bound),

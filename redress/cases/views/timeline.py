@@ -12,7 +12,7 @@ from redress.cases.models import Allegation, Case, CaseRole, InterimSuspension, 
 from redress.rulebook.schema import Rulebook
 
 # Reads are audited too, but a timeline of every reading would bury what happened.
-TIMELINE_HIDES = ("case.viewed",)
+TIMELINE_HIDES = ("case.viewed", "case.team_viewed")
 TIMELINE_LENGTH = 300
 
 # Events whose words do not depend on their data.
