@@ -11,7 +11,7 @@ import importlib
 import os
 import sys
 
-BENCHMARKS = ("audit_append", "audit_verify", "import_people")
+BENCHMARKS = ("audit_append", "audit_verify", "import_people", "intake")
 
 
 def main(argv: list[str] | None = None) -> int:
