@@ -58,6 +58,26 @@ def _cells(name: str, figures: dict[str, Any]) -> tuple[str, str]:
             f"unchanged {figures['unchanged']['rows_per_second']:,} rows/s",
             f"COPY into a bare table: {figures['copy_ceiling']['rows_per_second']:,} rows/s",
         )
+    if name == "intake":
+        journey, named = figures["report_journey"], figures["named_reports"]
+        login, alone = figures["login_page"], figures["argon2_in_process"]
+        post, get = journey["post_ms"], journey["get_ms"]
+        errors = sum(phase["errors"]["total"] for phase in (journey, named, login))  # must be 0
+        argon2 = figures["argon2"]
+        return (
+            f"public form, {figures['clients']} clients, {figures['server']['workers']} "
+            f"gunicorn workers: {journey['submissions_per_second']} reports/s (anonymous and "
+            f"confidential, Argon2id t={argon2['time_cost']} m={argon2['memory_cost_kib']} KiB "
+            f"p={argon2['parallelism']}); POST p50/p95/p99 {post['p50']:,}/{post['p95']:,}/"
+            f"{post['p99']:,} ms, GET /report/ {get['p50']:,}/{get['p95']:,}/{get['p99']:,} ms; "
+            f"{errors} errors; {figures['verified']['complaints_stored']:,} complaints stored, "
+            f"none lost, audit chain verified",
+            f"named reports (no receipt, no Argon2): {named['submissions_per_second']}/s, POST "
+            f"p50 {named['post_ms']['p50']:,} ms; GET /login/: "
+            f"{login['requests_per_second']}/s, p50 {login['get_ms']['p50']:,} ms; one Argon2 "
+            f"hash alone: {alone['one_hash']['wall_ms']} ms ({alone['one_hash']['cpu_ms']} ms "
+            f"CPU), {alone['all_cpus']['hashes_per_second']}/s on all CPUs",
+        )
     return "", ""
 
 
