@@ -93,6 +93,13 @@ def smtp_down(settings: Any) -> int:
     return port
 
 
+@pytest.fixture(autouse=True)
+def quick_password_hashing(settings: Any) -> None:
+    """Every staff persona has a password; hashing a dozen per test with the production
+    hasher's work factor would make these tests slow for nothing they check."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def cast(db: Any) -> Cast:
     return make_cast()

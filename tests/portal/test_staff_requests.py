@@ -20,11 +20,6 @@ from tests.portal.helpers import text_of
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def quick_password_hashing(settings: Any) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def with_request(cast: Cast, capture: Any = None) -> tuple[Case, PartyRequest]:
     case = walk_to(file_case(cast), "investigation", cast)
     services.serve_notice(case, kind="investigation", actor=cast.investigator)
