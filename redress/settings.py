@@ -214,6 +214,12 @@ REDRESS_ESCROW_KEY = env(
     "derived from SECRET_KEY when empty. Changing it makes held reports unmatchable.",
     secret=True,
 )
+REDRESS_REMIND_WORKING_DAYS_BEFORE = env_int(
+    "REDRESS_REMIND_WORKING_DAYS_BEFORE",
+    2,
+    "Working days before a deadline that `redress remind` first emails the case officer "
+    "(it also reminds on the day and once overdue); 0 for no early reminder.",
+)
 
 LOGGING = {
     "version": 1,

@@ -270,6 +270,38 @@ class Deadline(models.Model):
         return f"{self.label} by {self.due_on}"
 
 
+class DeadlineReminder(models.Model):
+    """A reminder to the case officer (or, failing one, the coordinators) that a deadline is
+    near, due today or missed. One of each kind per deadline and due date, so a daily run sends
+    each once; an extended deadline is reminded of again for its new date."""
+
+    class Kind(models.TextChoices):
+        DUE_SOON = "due_soon", "Due soon"
+        DUE_TODAY = "due_today", "Due today"
+        OVERDUE = "overdue", "Overdue"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    deadline = models.ForeignKey(Deadline, on_delete=models.PROTECT, related_name="reminders")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    due_on = models.DateField(help_text="The deadline's date when the reminder was sent.")
+    recipients = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+")
+    addressed_to = models.CharField(
+        max_length=12, help_text="Whom it went to: the case officer, or the coordinators."
+    )
+    created_at = models.DateTimeField()
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["deadline", "kind", "due_on"], name="one_reminder_per_kind_and_date"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.deadline}"
+
+
 class Response(models.Model):
     """The respondent's answer to the allegations."""
 
