@@ -52,12 +52,11 @@ def serve(page: Page, notice: str) -> None:
 
 
 def staff_the_team(page: Page, cast: Cast) -> None:
-    """The coordinator puts the investigator, decision-maker and panel in place, and the case
-    officer last: from then on only the team sees the case."""
+    """The coordinator puts the investigator and decision-maker in place, and the case officer
+    last: from then on only the team sees the case."""
     for role, user in (
         ("investigator", cast.investigator),
         ("decision_maker", cast.decision_maker),
-        ("panellist", cast.panellist),
         ("officer", cast.officer),
     ):
         assert_accessible(page)
@@ -66,6 +65,25 @@ def staff_the_team(page: Page, cast: Cast) -> None:
         )
         submit(page, "Add someone to the team", "added to the team")
     expect(page.get_by_role("heading", level=1)).to_have_text("Case not found")
+    assert_accessible(page)
+
+
+def staff_the_panel(page: Page, live_server: LiveServer, cast: Cast, case: Case) -> None:
+    """After charging the coordinator, no longer able to open the case, finds it among the cases
+    that need staff and puts the panel on it from its team page, which shows only the team."""
+    sign_in(page, live_server, cast.coordinator)
+    page.get_by_role("link", name="Cases that need staff").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Cases that need staff")
+    expect(page.get_by_role("row", name=case.reference)).to_contain_text("Panel member")
+    assert_accessible(page)
+    page.get_by_role("link", name=case.reference).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Team of case {case.reference}")
+    expect(page.locator("main")).not_to_contain_text(cast.respondent.name)
+    assert_accessible(page)
+    form(page, "Add someone to the team").get_by_label("Add to the team").select_option(
+        value=f"panellist:{cast.panellist.pk}"
+    )
+    submit(page, "Add someone to the team", "added to the team as panel member")
     assert_accessible(page)
 
 
@@ -155,6 +173,8 @@ def test_a_case_from_triage_through_a_hearing_to_a_decision(
     sign_out(page)
     open_case(page, live_server, cast.decision_maker, case)
     charge(page, allegations=2)
+    sign_out(page)
+    staff_the_panel(page, live_server, cast, case)
     sign_out(page)
     open_case(page, live_server, cast.officer, case)
     schedule_hearing(page)
