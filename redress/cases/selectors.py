@@ -2,7 +2,8 @@
 
 A case is visible to its team, to oversight, and to someone holding unexpired emergency access;
 a coordinator also sees cases that have no case officer yet, to assign them. Anyone else is told
-the case does not exist, from pages and the API alike.
+the case does not exist, from pages and the API alike. For staffing, coordinators and
+administrators read every open case's reference, stage and team, and nothing else of it.
 """
 
 from __future__ import annotations

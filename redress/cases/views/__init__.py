@@ -12,7 +12,8 @@ rulebook codes.
     timeline     the case's audit events in plain words
     acting       the shape every action shares: parse, one service call, redirect or 400
     steps        transitions, decisions and notices
-    team         assigning the case team
+    team         staffing: the cases that need someone, a case's team page (no case content),
+                 and the case page's own assign form
     allegations  adding allegations, charging decisions, findings and sanctions
     respondent   the respondent's response and more time to give it
     hearings     scheduling a hearing and recording it held
