@@ -10,9 +10,8 @@ microseconds (`2026-01-31T09:30:00.000000Z`). Its hash is the hex SHA-256 of the
 event's hex hash (ASCII) followed by the content bytes; the first event follows `GENESIS_HASH`.
 Anyone can re-check a chain from a database dump with these two rules.
 
-The content is built from three parts so that PostgreSQL can finish it while it holds the
-chain's lock (see `redress.audit.services`): `[seq,organisation_id,"occurred_at",` comes from
-the database, the rest (`content_after_time`) is prepared beforehand in Python.
+`seq`, and so the hash, is given when the event is sealed, after its writer's transaction has
+committed (see `redress.audit.services.seal_pending`); the rest is what the writer stored.
 """
 
 from __future__ import annotations
@@ -91,31 +90,6 @@ def content_of_fields(
         ],
         option=CONTENT_OPTIONS,
     )
-
-
-def content_after_time(
-    *,
-    actor_id: int | None,
-    actor_label: str,
-    action: str,
-    object_type: str,
-    object_id: str,
-    case_id: int | None,
-    data: Any,
-) -> bytes:
-    """The end of an event's content, after `occurred_at`: `actor_id,...,data]`.
-
-    `canonical_content` is `[seq,organisation_id,"occurred_at",` followed by these bytes.
-    """
-    return orjson.dumps(
-        [actor_id, actor_label, action, object_type, object_id, case_id, data],
-        option=CONTENT_OPTIONS,
-    )[1:]
-
-
-def content_head(*, seq: int, organisation_id: int, occurred_at_iso: str) -> bytes:
-    """The start of an event's content: `[seq,organisation_id,"occurred_at",`."""
-    return b'[%d,%d,"%s",' % (seq, organisation_id, occurred_at_iso.encode("ascii"))
 
 
 def event_hash(prev_hash: str, content: bytes) -> str:

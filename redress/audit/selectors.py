@@ -1,4 +1,5 @@
-"""Reading the audit log: a case's timeline, and the raw rows the chain verifier streams."""
+"""Reading the audit log: a case's timeline, the raw rows the chain verifier streams, and the
+events waiting to be sealed."""
 
 from __future__ import annotations
 
@@ -35,9 +36,83 @@ ORDER BY seq
 """
 
 
+# One event waiting to be sealed, as the sealer reads it: id, occurred_at (in the `utc_iso`
+# form), actor_id, actor_label, action, object_type, object_id, case_id, data (JSON text).
+UnsealedRow = tuple[int, str, int | None, str, str, str, str, int | None, str]
+
+_UNSEALED_ROWS_SQL = """
+SELECT id, to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+    actor_id, actor_label, action, object_type, object_id, case_id, data::text
+FROM audit_auditevent
+WHERE organisation_id = %s AND hash IS NULL
+ORDER BY id
+LIMIT %s
+"""
+
+
 def events_for_case(case_id: int) -> QuerySet[AuditEvent]:
-    """Everything recorded about one case, in the order it happened (the case timeline)."""
-    return AuditEvent.objects.filter(case_id=case_id).order_by("seq")
+    """Everything recorded about one case, in the order it happened (the case timeline).
+
+    In time order rather than chain order, so that events not yet sealed are in it too.
+    """
+    return AuditEvent.objects.filter(case_id=case_id).order_by("occurred_at", "id")
+
+
+def unsealed_rows(organisation_id: int, *, limit: int, using: str) -> list[UnsealedRow]:
+    """The organisation's first `limit` events not yet sealed, in the order they were written.
+
+    The sealer hashes exactly what a verifier will read back, so on PostgreSQL the database
+    writes the time and the data as text here just as `chain_rows` does.
+    """
+    connection = connections[using]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(_UNSEALED_ROWS_SQL, [organisation_id, limit])
+            return cursor.fetchall()
+    rows = (
+        AuditEvent.objects.using(using)
+        .filter(organisation_id=organisation_id, hash__isnull=True)
+        .order_by("id")
+        .values_list(
+            "id",
+            "occurred_at",
+            "actor_id",
+            "actor_label",
+            "action",
+            "object_type",
+            "object_id",
+            "case_id",
+            "data",
+        )[:limit]
+    )
+    return [
+        (
+            event_id,
+            utc_iso(occurred_at),
+            actor_id,
+            label,
+            action,
+            otype,
+            oid,
+            case_id,
+            orjson.dumps(data).decode(),
+        )
+        for event_id, occurred_at, actor_id, label, action, otype, oid, case_id, data in rows
+    ]
+
+
+def has_unsealed(organisation_id: int, *, using: str | None = None) -> bool:
+    """Whether any of the organisation's committed events are waiting to be sealed."""
+    return (
+        AuditEvent.objects.using(using or router.db_for_read(AuditEvent))
+        .filter(organisation_id=organisation_id, hash__isnull=True)
+        .exists()
+    )
+
+
+def unsealed_count(organisation_id: int) -> int:
+    """How many of the organisation's committed events are waiting to be sealed."""
+    return AuditEvent.objects.filter(organisation_id=organisation_id, hash__isnull=True).count()
 
 
 def chain_head(organisation_id: int) -> tuple[int, str] | None:

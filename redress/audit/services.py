@@ -1,8 +1,11 @@
 """Writing to the audit log. Every service that changes state calls `record_event` inside its
-own transaction; every staff read of a case calls it too."""
+own transaction; every staff read of a case calls it too. Events are chained after commit, in
+batches, by `seal_pending`."""
 
 from __future__ import annotations
 
+import logging
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 from uuid import UUID
@@ -11,23 +14,34 @@ import orjson
 from django.db import connections, models, router, transaction
 from django.utils import timezone
 
+from redress.audit import selectors
 from redress.audit.chain import (
     CONTENT_OPTIONS,
     GENESIS_HASH,
     canonical_content,
-    content_after_time,
+    content_of_fields,
     event_hash,
 )
 from redress.audit.models import AuditEvent, AuditHead
+from redress.audit.selectors import UnsealedRow
 from redress.people.models import Organisation, User
+
+logger = logging.getLogger(__name__)
 
 SYSTEM_LABEL = "system"
 # Integers beyond 64 bits do not survive every JSON reader a verifier might use.
 _INT_MIN, _INT_MAX = -(2**63), 2**63 - 1
+# Events sealed in one transaction: enough that a sealer catches up with any burst in a few
+# commits, few enough that the head is never locked for long.
+SEAL_BATCH = 5_000
 
 
 class AuditDataError(TypeError):
     """Audit data must be plain JSON that survives a database round trip unchanged."""
+
+
+class AuditSealError(RuntimeError):
+    """Sealing found the log other than only the sealer can leave it; nothing was sealed."""
 
 
 def start_chain(organisation: Organisation) -> AuditHead:
@@ -47,12 +61,13 @@ def record_event(
     case_id: int | None = None,
     data: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append one event to the organisation's chain.
+    """Write one event to the organisation's audit log, in the caller's transaction.
 
-    The head row is locked for the rest of the caller's transaction, so concurrent writers queue
-    behind each other and the chain never forks. Call it as late in a transaction as is natural,
-    to keep that lock short. On PostgreSQL the event's time is the database's clock when the lock
-    was taken, so events in chain order are also in time order.
+    The event is written unsealed (no `seq`, `prev_hash` or `hash`) and takes no lock, so
+    concurrent writers never wait for each other. When the caller's transaction commits, the
+    organisation's pending events are sealed into its chain (`seal_pending`, registered once per
+    transaction and organisation); if the transaction rolls back, the event was never written.
+    On PostgreSQL the event's time is the database's clock.
     """
     organisation_id = organisation if isinstance(organisation, int) else organisation.pk
     event = AuditEvent(
@@ -66,64 +81,34 @@ def record_event(
         data=_plain(data or {}),
     )
     try:
-        tail = content_after_time(
-            actor_id=event.actor_id,
-            actor_label=event.actor_label,
-            action=event.action,
-            object_type=event.object_type,
-            object_id=event.object_id,
-            case_id=event.case_id,
-            data=event.data,
-        )
+        data_json = orjson.dumps(event.data, option=CONTENT_OPTIONS).decode()
     except orjson.JSONEncodeError as error:
         raise AuditDataError(f"audit data cannot be written as JSON: {error}") from error
     alias = router.db_for_write(AuditEvent)
     if connections[alias].vendor == "postgresql":
-        _append_on_postgresql(event, tail, alias)
+        _insert_on_postgresql(event, data_json, alias)
     else:
-        _append_portably(event, alias)
+        _insert_portably(event, alias)
+    _seal_after_commit(organisation_id, alias)
     return event
 
 
-# One statement takes the head's row lock, reads the clock, hashes, inserts and moves the head,
-# so the lock is held only for that statement and the commit: no round trips to Python under it.
-# The hash input is `canonical_content` assembled by the database from its first three fields
-# and the rest prepared by `content_after_time`.
-_APPEND_SQL = """
-WITH head AS (
-    SELECT seq, hash FROM audit_audithead WHERE organisation_id = %(organisation_id)s FOR UPDATE
-), next AS (
-    SELECT head.seq + 1 AS seq, head.hash AS prev_hash, clock_timestamp() AS occurred_at
-    FROM head
-), hashed AS (
-    SELECT next.seq, next.prev_hash, next.occurred_at, encode(sha256(
-        convert_to(
-            next.prev_hash || '[' || next.seq::text || ',' || %(organisation_id)s::bigint::text
-            || ',"'
-            || to_char(next.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
-            || '",',
-            'UTF8'
-        ) || %(tail)s::bytea
-    ), 'hex') AS hash
-    FROM next
-), inserted AS (
-    INSERT INTO audit_auditevent (
-        organisation_id, seq, occurred_at, actor_id, actor_label, action, object_type,
-        object_id, case_id, data, prev_hash, hash
-    )
-    SELECT %(organisation_id)s, seq, occurred_at, %(actor_id)s, %(actor_label)s, %(action)s,
-        %(object_type)s, %(object_id)s, %(case_id)s, %(data)s::jsonb, prev_hash, hash
-    FROM hashed
-    RETURNING id, seq, occurred_at, prev_hash, hash
+# One statement, one round trip: it also refuses an organisation without a chain (no head row,
+# nothing inserted). It reads the head without locking it, so it never waits for a sealer.
+_INSERT_SQL = """
+INSERT INTO audit_auditevent (
+    organisation_id, occurred_at, actor_id, actor_label, action, object_type, object_id,
+    case_id, data
 )
-UPDATE audit_audithead SET seq = inserted.seq, hash = inserted.hash
-FROM inserted
-WHERE audit_audithead.organisation_id = %(organisation_id)s
-RETURNING inserted.id, inserted.seq, inserted.occurred_at, inserted.prev_hash, inserted.hash
+SELECT organisation_id, clock_timestamp(), %(actor_id)s, %(actor_label)s, %(action)s,
+    %(object_type)s, %(object_id)s, %(case_id)s, %(data)s::jsonb
+FROM audit_audithead
+WHERE organisation_id = %(organisation_id)s
+RETURNING id, occurred_at
 """
 
 
-def _append_on_postgresql(event: AuditEvent, tail: bytes, alias: str) -> None:
+def _insert_on_postgresql(event: AuditEvent, data_json: str, alias: str) -> None:
     params = {
         "organisation_id": event.organisation_id,
         "actor_id": event.actor_id,
@@ -132,41 +117,173 @@ def _append_on_postgresql(event: AuditEvent, tail: bytes, alias: str) -> None:
         "object_type": event.object_type,
         "object_id": event.object_id,
         "case_id": event.case_id,
-        "data": orjson.dumps(event.data).decode(),
-        "tail": tail,
+        "data": data_json,
     }
     with connections[alias].cursor() as cursor:
-        cursor.execute(_APPEND_SQL, params)
+        cursor.execute(_INSERT_SQL, params)
         row = cursor.fetchone()
     if row is None:
-        raise AuditHead.DoesNotExist(
-            f"organisation {event.organisation_id} has no audit chain: "
-            "start_chain() must be called when the organisation is created"
-        )
-    event.id, event.seq, event.occurred_at, event.prev_hash, event.hash = row
+        raise _no_chain(event.organisation_id)
+    event.id, event.occurred_at = row
     event._state.adding = False
     event._state.db = alias
 
 
-def _append_portably(event: AuditEvent, alias: str) -> None:
-    """Any other database (SQLite for the demo): lock, read, hash and write from Python."""
-    with transaction.atomic(using=alias):
-        head = (
-            AuditHead.objects.using(alias)
-            .select_for_update()
-            .get(organisation_id=event.organisation_id)
+def _insert_portably(event: AuditEvent, alias: str) -> None:
+    """Any other database (SQLite for the demo), through the ORM."""
+    if not AuditHead.objects.using(alias).filter(organisation_id=event.organisation_id).exists():
+        raise _no_chain(event.organisation_id)
+    event.occurred_at = timezone.now()
+    event.save(using=alias, force_insert=True)
+
+
+def _no_chain(organisation_id: int) -> AuditHead.DoesNotExist:
+    return AuditHead.DoesNotExist(
+        f"organisation {organisation_id} has no audit chain: "
+        "start_chain() must be called when the organisation is created"
+    )
+
+
+@dataclass(frozen=True)
+class _SealAfterCommit:
+    """The on-commit callback that seals an organisation's pending events."""
+
+    organisation_id: int
+    alias: str
+
+    def __call__(self) -> None:
+        # The caller's transaction has committed by now, and a failure to seal must not undo
+        # what it did: the events wait, and the next writer or `redress audit seal` seals them.
+        try:
+            seal_pending(self.organisation_id, using=self.alias)
+        except Exception:
+            logger.exception(
+                "could not seal the audit events of organisation %s; they wait for the next "
+                "writer or `redress audit seal`",
+                self.organisation_id,
+            )
+
+
+def _seal_after_commit(organisation_id: int, alias: str) -> None:
+    """Seal the organisation's pending events once the current transaction commits (at once
+    without one), registering that only once per transaction and organisation."""
+    connection = connections[alias]
+    # Django drops a callback with the savepoint it was registered in, so a callback found here
+    # will run if this event is committed. Index 1 is the callback in every Django since 3.2.
+    if any(
+        entry[1] == _SealAfterCommit(organisation_id, alias) for entry in connection.run_on_commit
+    ):
+        return
+    transaction.on_commit(_SealAfterCommit(organisation_id, alias), using=alias)
+
+
+def seal_pending(organisation_id: int, *, using: str | None = None) -> int:
+    """Seal the organisation's committed, unsealed events into its chain; how many this call
+    sealed (0 when another sealer is at work: it will seal them).
+
+    In a loop, each turn one transaction: lock the organisation's head, skipping it if another
+    sealer holds it (then return); number up to `SEAL_BATCH` unsealed events in the order they
+    were written (by id) from the head's seq on, hash each over the previous hash and its
+    canonical content (`redress.audit.chain`), write them with one statement and move the head;
+    commit. Then look again for unsealed events, and go round again until there are none.
+
+    Why every committed event is sealed although a writer whose sealer is skipped just returns:
+    a writer calls this after its commit, so if its attempt to lock the head is skipped, the
+    holder of the lock releases it after the writer's commit, and that holder looks again for
+    unsealed events after its release; the look sees the writer's event (or its sealed form),
+    and the holder seals it, or is itself skipped by a later holder, who owes the same look.
+    One sealer at a time (the head's row lock, and on SQLite the database's single writer)
+    means the chain never forks; the unique (organisation, seq) constraint would refuse a fork
+    anyway.
+
+    Called on commit by `record_event`, by `redress audit seal` and before `redress audit
+    verify`. Inside a caller's transaction the head stays locked until that transaction ends.
+    """
+    alias = using or router.db_for_write(AuditEvent)
+    sealed = 0
+    while True:
+        with transaction.atomic(using=alias):
+            head = (
+                AuditHead.objects.using(alias)
+                .select_for_update(skip_locked=True)
+                .filter(organisation_id=organisation_id)
+                .first()
+            )
+            if head is None:
+                return sealed  # another sealer holds the head (or there is no chain)
+            rows = selectors.unsealed_rows(organisation_id, limit=SEAL_BATCH, using=alias)
+            if rows:
+                _seal(head, rows, alias)
+            else:
+                # Nothing to seal: roll back, so the head's row lock does not cost a WAL flush.
+                transaction.set_rollback(True, using=alias)
+        sealed += len(rows)
+        if not selectors.has_unsealed(organisation_id, using=alias):
+            return sealed
+
+
+# One statement seals a whole batch. `hash IS NULL` makes re-sealing impossible here too.
+_SEAL_SQL = """
+UPDATE audit_auditevent AS event
+SET seq = sealed.seq, prev_hash = sealed.prev_hash, hash = sealed.hash
+FROM unnest(%s::bigint[], %s::bigint[], %s::text[], %s::text[]) AS sealed (id, seq, prev_hash, hash)
+WHERE event.id = sealed.id AND event.hash IS NULL
+"""
+
+
+def _seal(head: AuditHead, rows: list[UnsealedRow], alias: str) -> None:
+    """Chain `rows` on from `head`, write them and move the head (under the head's lock)."""
+    organisation_id = head.organisation_id
+    seq, prev = head.seq, head.hash
+    ids: list[int] = []
+    seqs: list[int] = []
+    prev_hashes: list[str] = []
+    hashes: list[str] = []
+    loads = orjson.loads
+    for event_id, occurred_at, actor_id, label, action, otype, oid, case_id, data in rows:
+        seq += 1
+        content = content_of_fields(
+            seq,
+            organisation_id,
+            occurred_at,
+            actor_id,
+            label,
+            action,
+            otype,
+            oid,
+            case_id,
+            loads(data),
         )
-        event.seq = head.seq + 1
-        event.occurred_at = timezone.now()
-        event.prev_hash = head.hash
-        event.hash = event_hash(head.hash, content_of(event))
-        event.save(using=alias, force_insert=True)
-        AuditHead.objects.using(alias).filter(organisation_id=event.organisation_id).update(
-            seq=event.seq, hash=event.hash
+        ids.append(event_id)
+        seqs.append(seq)
+        prev_hashes.append(prev)
+        prev = event_hash(prev, content)
+        hashes.append(prev)
+    connection = connections[alias]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(_SEAL_SQL, [ids, seqs, prev_hashes, hashes])
+            written = cursor.rowcount
+    else:
+        events = [
+            AuditEvent(id=event_id, seq=seq, prev_hash=prev_hash, hash=hash_)
+            for event_id, seq, prev_hash, hash_ in zip(ids, seqs, prev_hashes, hashes, strict=True)
+        ]
+        written = AuditEvent.objects.using(alias).bulk_update(events, ["seq", "prev_hash", "hash"])
+    if written != len(rows):
+        raise AuditSealError(
+            f"sealing {len(rows)} events of organisation {organisation_id} wrote {written}: "
+            "an event was sealed or removed outside the sealer"
         )
+    AuditHead.objects.using(alias).filter(organisation_id=organisation_id).update(
+        seq=seq, hash=prev
+    )
 
 
 def content_of(event: AuditEvent) -> bytes:
+    """A sealed event's canonical content, from the model instance."""
+    if event.seq is None:
+        raise ValueError(f"audit event {event.pk} is not sealed: it has no content to hash yet")
     return canonical_content(
         seq=event.seq,
         organisation_id=event.organisation_id,

@@ -4,7 +4,13 @@ For each organisation, its events in seq order must be numbered 1..n without gap
 name the previous event's hash (the first names `GENESIS_HASH`), each must match the hash of its
 own canonical content, and the organisation's head must be the last event. The first event that
 fails is reported in plain words; a chain that passes has not been changed, cut or reordered
-since it was written.
+since it was sealed.
+
+Events committed but not yet sealed (see `redress.audit.services.seal_pending`) are not in the
+chain: they are counted, not failed. Chain order is the order events were sealed in, which is
+about the order their writers committed in, not the order of their `occurred_at` (a writer's
+clock is read before its commit, and a long transaction commits late), so the times are covered
+by the hashes but not checked for order.
 """
 
 from __future__ import annotations
@@ -37,11 +43,13 @@ class ChainFailure:
 
 @dataclass(frozen=True)
 class ChainSummary:
-    """One organisation's verified chain: how many events, and the head hash to publish."""
+    """One organisation's verified chain: how many events, the head hash to publish, and how
+    many committed events were waiting to be sealed when it was checked."""
 
     organisation: str
     events: int
     head_hash: str
+    unsealed: int = 0
 
 
 @dataclass
@@ -58,6 +66,10 @@ class VerificationResult:
     @property
     def events_checked(self) -> int:
         return sum(chain.events for chain in self.chains)
+
+    @property
+    def unsealed(self) -> int:
+        return sum(chain.unsealed for chain in self.chains)
 
     @property
     def head_hashes(self) -> dict[str, str]:
@@ -92,14 +104,14 @@ class _Position:
 
 
 def verify_chain(organisation_id: int, slug: str) -> tuple[ChainSummary, ChainFailure | None]:
-    """Walk one organisation's chain; the summary counts the events that verified."""
+    """Walk one organisation's sealed chain; the summary counts the events that verified."""
     position = _Position()
     while True:
         seq_before = position.seq
         with closing(selectors.chain_rows(organisation_id, after_seq=seq_before)) as batches:
             bad = _walk(batches, organisation_id, position)
         if bad is not None:
-            return _summary(slug, position), ChainFailure(slug, *bad)
+            return _summary(slug, position, organisation_id), ChainFailure(slug, *bad)
         # The head is read after the events, so it can only be at or past the last event read.
         # Past it means events appended meanwhile (walk on to them) or events cut off the end.
         head = selectors.chain_head(organisation_id)
@@ -109,11 +121,16 @@ def verify_chain(organisation_id: int, slug: str) -> tuple[ChainSummary, ChainFa
         failure = None
         if reason is not None:
             failure = ChainFailure(slug, position.seq or None, position.event_id, reason)
-        return _summary(slug, position), failure
+        return _summary(slug, position, organisation_id), failure
 
 
-def _summary(slug: str, position: _Position) -> ChainSummary:
-    return ChainSummary(organisation=slug, events=position.seq, head_hash=position.hash)
+def _summary(slug: str, position: _Position, organisation_id: int) -> ChainSummary:
+    return ChainSummary(
+        organisation=slug,
+        events=position.seq,
+        head_hash=position.hash,
+        unsealed=selectors.unsealed_count(organisation_id),
+    )
 
 
 _Bad = tuple[int, int | None, str]

@@ -305,7 +305,8 @@ def _events_about(
     return (
         AuditEvent.objects.filter(organisation_id=person.organisation_id)
         .filter(about)
-        .order_by("seq")
+        # Time order, not chain order, so events not yet sealed are in place too.
+        .order_by("occurred_at", "id")
     )
 
 

@@ -82,7 +82,7 @@ def test_issuing_and_revoking_are_audited_without_the_token(cast: Cast) -> None:
     revoke_token(prefix=token[:8], actor=cast.coordinator)
     events = list(
         AuditEvent.objects.filter(action__startswith="api_token.")
-        .order_by("seq")
+        .order_by("id")
         .values("action", "actor_id", "data")
     )
     expected_data = {"user_id": cast.officer.pk, "prefix": token[:8]}

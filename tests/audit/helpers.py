@@ -9,7 +9,7 @@ from typing import Any
 from django.db import connection
 
 from redress.audit.models import AuditEvent
-from redress.audit.services import record_event, start_chain
+from redress.audit.services import record_event, seal_pending, start_chain
 from redress.people.models import Organisation, User
 
 
@@ -24,9 +24,11 @@ def make_officer(organisation: Organisation, username: str = "officer") -> User:
 
 
 def make_events(
-    organisation: Organisation, count: int, actor: User | None = None
+    organisation: Organisation, count: int, actor: User | None = None, *, seal: bool = True
 ) -> list[AuditEvent]:
-    return [
+    """`count` events through `record_event`, sealed as their commit would seal them (a test's
+    transaction never commits), unless `seal=False`."""
+    events = [
         record_event(
             organisation=organisation,
             actor=actor,
@@ -36,6 +38,16 @@ def make_events(
         )
         for number in range(1, count + 1)
     ]
+    return sealed(events) if seal else events
+
+
+def sealed(events: list[AuditEvent]) -> list[AuditEvent]:
+    """Seal the pending events of the organisations of `events`, as the commit of the
+    transaction that wrote them would; the events as stored now, in the same order."""
+    for organisation_id in sorted({event.organisation_id for event in events}):
+        seal_pending(organisation_id)
+    stored = AuditEvent.objects.in_bulk([event.pk for event in events])
+    return [stored[event.pk] for event in events]
 
 
 def tamper(sql: str, params: list[Any] | None = None) -> None:

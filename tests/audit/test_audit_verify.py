@@ -11,11 +11,11 @@ from django.db import connection
 from redress.audit import selectors
 from redress.audit.chain import GENESIS_HASH
 from redress.audit.models import AuditEvent, AuditHead
-from redress.audit.services import _append_portably, record_event
+from redress.audit.services import record_event, seal_pending
 from redress.audit.verify import verify_audit_log
 from redress.people.models import Organisation
 
-from .helpers import make_events, make_organisation, tamper
+from .helpers import make_events, make_organisation, sealed, tamper
 
 
 @pytest.fixture
@@ -200,7 +200,8 @@ def test_events_appended_while_verifying_are_walked_to_the_head(
 
     def head_with_a_late_append(organisation_id: int) -> tuple[int, str] | None:
         if not appended:
-            appended.append(record_event(organisation=organisation, actor=None, action="late"))
+            late = record_event(organisation=organisation, actor=None, action="late")
+            appended.extend(sealed([late]))
         return read_head(organisation_id)
 
     monkeypatch.setattr(selectors, "chain_head", head_with_a_late_append)
@@ -212,25 +213,95 @@ def test_events_appended_while_verifying_are_walked_to_the_head(
     assert result.events_checked == 31
 
 
-def test_the_portable_path_for_sqlite_agrees_with_postgresql(
+def test_the_command_seals_pending_events_before_it_verifies(events: list[AuditEvent]) -> None:
+    make_events(events[0].organisation, 2, seal=False)
+    out = StringIO()
+
+    call_command("audit", "verify", stdout=out)
+
+    lines = out.getvalue().splitlines()
+    assert lines[0].startswith("labour: 32 events, head ")
+    assert lines[1].startswith("verified 32 events in 1 organisation in ")
+    assert not AuditEvent.objects.filter(hash__isnull=True).exists()
+
+
+def test_without_sealing_pending_events_are_counted_not_failed(events: list[AuditEvent]) -> None:
+    make_events(events[0].organisation, 2, seal=False)
+    out = StringIO()
+
+    call_command("audit", "verify", "--no-seal", stdout=out)
+
+    lines = out.getvalue().splitlines()
+    assert lines[0] == f"labour: 30 events, head {events[-1].hash}, 2 not yet sealed"
+    assert lines[1].endswith(
+        "the audit log is intact (2 committed events not yet sealed are not in it)"
+    )
+    assert verify_audit_log().unsealed == 2
+
+
+def test_a_changed_event_is_named_though_pending_events_are_sealed_first(
+    events: list[AuditEvent],
+) -> None:
+    make_events(events[0].organisation, 2, seal=False)
+    tamper("UPDATE audit_auditevent SET action = 'case.closed' WHERE id = %s", [events[4].pk])
+
+    with pytest.raises(CommandError, match=rf"event #5 \(id {events[4].pk}\) does not match"):
+        call_command("audit", "verify", stdout=StringIO())
+
+
+def test_an_event_unsealed_by_hand_leaves_a_gap_once_it_is_sealed_again(
     events: list[AuditEvent], organisation: Organisation
 ) -> None:
-    """SQLite (the demo) appends and reads through the ORM: check that path against this one."""
-    portable = AuditEvent(
-        organisation_id=organisation.pk,
-        actor_label="system",
-        action="case.viewed",
-        data={"é": ["ü", 1]},
+    tamper(
+        "UPDATE audit_auditevent SET seq = NULL, prev_hash = NULL, hash = NULL WHERE id = %s",
+        [events[9].pk],
     )
-    _append_portably(portable, connection.alias)
+    assert seal_pending(organisation.pk) == 1
+
+    failure = verify_audit_log().failure
+
+    assert failure is not None
+    assert (failure.seq, failure.event_id) == (11, events[10].pk)
+    assert "event #10 is missing" in failure.reason
+
+
+def test_the_seal_command_says_how_many_it_sealed(events: list[AuditEvent]) -> None:
+    other = make_organisation("unison")
+    make_events(events[0].organisation, 2, seal=False)
+    make_events(other, 1, seal=False)
+    out = StringIO()
+
+    call_command("audit", "seal", stdout=out)
+
+    assert out.getvalue() == "sealed 3 pending events\n"
+    assert not AuditEvent.objects.filter(hash__isnull=True).exists()
+    assert verify_audit_log().ok
+
+
+def test_the_seal_command_refuses_an_unknown_organisation(db: None) -> None:
+    with pytest.raises(CommandError, match="no organisation with the slug 'nobody'"):
+        call_command("audit", "seal", "--organisation", "nobody")
+
+
+def test_the_portable_path_for_sqlite_agrees_with_postgresql(
+    events: list[AuditEvent], organisation: Organisation, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite (the demo) appends, seals and reads through the ORM: check that path here."""
+    with monkeypatch.context() as patched:
+        patched.setattr(connection, "vendor", "sqlite")
+        portable = record_event(
+            organisation=organisation, actor=None, action="case.viewed", data={"é": ["ü", 1]}
+        )
+        assert seal_pending(organisation.pk) == 1
+        portable_rows = [
+            row
+            for batch in selectors._chain_rows_portably(organisation.pk, 0, connection.alias)
+            for row in batch
+        ]
 
     fast_rows = [row for batch in selectors.chain_rows(organisation.pk) for row in batch]
-    portable_rows = [
-        row
-        for batch in selectors._chain_rows_portably(organisation.pk, 0, connection.alias)
-        for row in batch
-    ]
     assert len(fast_rows) == 31
+    assert fast_rows[-1][0] == portable.pk
     assert [row[:9] for row in portable_rows] == [row[:9] for row in fast_rows]
     assert [row[10:] for row in portable_rows] == [row[10:] for row in fast_rows]
     assert verify_audit_log().ok

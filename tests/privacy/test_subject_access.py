@@ -137,8 +137,8 @@ def test_the_json_is_in_a_fixed_order(cast, case):
     assert orjson.dumps(first, option=export.JSON_OPTIONS) == orjson.dumps(
         second, option=export.JSON_OPTIONS
     )
-    seqs = [e["seq"] for e in first["audit_events.json"]]
-    assert seqs == sorted(seqs) and seqs
+    times = [e["occurred_at"] for e in first["audit_events.json"]]
+    assert times == sorted(times) and times
     archive = export.build_archive(first, manifest={"request": 1})
     assert archive == export.build_archive(second, manifest={"request": 1})
     assert zipfile.ZipFile(io.BytesIO(archive)).namelist() == ["manifest.json", *sorted(first)]

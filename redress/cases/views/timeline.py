@@ -44,7 +44,7 @@ def timeline(case: Case, rulebook: Rulebook) -> list[TimelineEntry]:
     events = list(
         events_for_case(case.pk)
         .exclude(action__in=TIMELINE_HIDES)
-        .order_by("-seq")[:TIMELINE_LENGTH]
+        .order_by("-occurred_at", "-id")[:TIMELINE_LENGTH]
     )
     events.reverse()
     return [_describe(event, rulebook) for event in events]
