@@ -67,18 +67,26 @@ def _cells(name: str, figures: dict[str, Any]) -> tuple[str, str]:
         return (
             f"public form, {figures['clients']} clients, {figures['server']['workers']} "
             f"gunicorn workers: {journey['submissions_per_second']} reports/s (anonymous and "
-            f"confidential, Argon2id t={argon2['time_cost']} m={argon2['memory_cost_kib']} KiB "
-            f"p={argon2['parallelism']}); POST p50/p95/p99 {post['p50']:,}/{post['p95']:,}/"
-            f"{post['p99']:,} ms, GET /report/ {get['p50']:,}/{get['p95']:,}/{get['p99']:,} ms; "
-            f"{errors} errors; {figures['verified']['complaints_stored']:,} complaints stored, "
-            f"none lost, audit chain verified",
+            f"confidential; receipts hashed with Argon2id t={argon2['time_cost']}, "
+            f"m={argon2['memory_cost_kib']} KiB, p={argon2['parallelism']}); POST p50/p95/p99 "
+            f"{_span(post)}, GET /report/ {_span(get)}; {errors} errors; "
+            f"{figures['verified']['complaints_stored']:,} complaints stored, none lost; "
+            f"audit chain verified",
             f"named reports (no receipt, no Argon2): {named['submissions_per_second']}/s, POST "
-            f"p50 {named['post_ms']['p50']:,} ms; GET /login/: "
-            f"{login['requests_per_second']}/s, p50 {login['get_ms']['p50']:,} ms; one Argon2 "
-            f"hash alone: {alone['one_hash']['wall_ms']} ms ({alone['one_hash']['cpu_ms']} ms "
-            f"CPU), {alone['all_cpus']['hashes_per_second']}/s on all CPUs",
+            f"{_span(named['post_ms'])}; GET /login/: {login['requests_per_second']}/s, "
+            f"{_span(login['get_ms'])}; one Argon2 hash alone: {alone['one_hash']['wall_ms']} ms "
+            f"({alone['one_hash']['cpu_ms']} ms CPU), {alone['all_cpus']['hashes_per_second']}/s "
+            f"on all CPUs",
         )
     return "", ""
+
+
+def _span(latencies: dict[str, float]) -> str:
+    """p50/p95/p99 in seconds, or milliseconds when all are under one."""
+    values = [latencies["p50"], latencies["p95"], latencies["p99"]]
+    if values[-1] >= 1000:
+        return "/".join(f"{value / 1000:.1f}" for value in values) + " s"
+    return "/".join(f"{value:.0f}" for value in values) + " ms"
 
 
 if __name__ == "__main__":
