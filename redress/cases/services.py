@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from redress.audit.services import record_event
-from redress.cases import clocks, rounds
+from redress.cases import clocks, hooks, rounds
 from redress.cases.facts import actor_for, calendar_of, gather_facts, local_date
 from redress.cases.models import (
     Allegation,
@@ -67,7 +67,8 @@ def file_complaint(
     """Store a complaint as submitted and open a case on it under the current rulebook.
 
     The complainant (if contactable) is sent an acknowledgement at once, and the case moves on to
-    triage. The person who files it is not put on its team.
+    triage. The person who files it is not put on its team. The listeners of `hooks` run in the
+    same transaction: so a complaint on any channel opens held reports about its respondent.
     """
     _check_complaint(organisation, categories, summary, respondent, complainant, anonymous)
     version = current_version(organisation)
@@ -118,6 +119,7 @@ def file_complaint(
         if contactable:
             issue_notices(case, rulebook, kind="acknowledgement", actor=None)
         _try_system_step(case, rulebook)
+        hooks.complaint_filed(complaint)
     return complaint
 
 

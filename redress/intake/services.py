@@ -4,12 +4,15 @@ checked, a message sent either way, evidence added.
 A report that is not held is filed at once through `redress.cases.services.file_complaint`, so
 its case, acknowledgement, clocks and audit events are the real ones. A held report is sealed
 (see `redress.intake.escrow`) and opens, through the same function, when a second, independent
-complainant names the same respondent by any of their identifiers.
+complainant names the same respondent by any of their identifiers: on this form, or in a
+complaint filed by staff or through the API (`open_held_reports_for`, which `file_complaint`
+calls for every complaint through `redress.cases.hooks`).
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -106,8 +109,9 @@ class Submitted:
 
 
 def submit_report(organisation: Organisation, report: Report) -> Submitted:
-    """File the report, or hold it; then open every held report about the same respondent made
-    by someone else. Either all of it is stored, or nothing is."""
+    """File the report, or hold it if nobody else has held one about the same respondent. Filing
+    it opens every held report about the same respondent made by someone else (see
+    `open_held_reports_for`). Either all of it is stored, or nothing is."""
     _check_report(report)
     files = [_checked(upload) for upload in report.files]
     code = receipts.new_code() if report.mode in MODES_WITH_RECEIPT else None
@@ -115,7 +119,7 @@ def submit_report(organisation: Organisation, report: Report) -> Submitted:
     kept = (receipts.lookup_of(code), receipts.hash_code(code)) if code is not None else None
     payload = report.payload()
     match = _respondent_match(organisation, payload)
-    named = _identifiers(payload, match)
+    named = _identifiers(payload["respondent"], match.person)
     reporter = escrow.reporter_digest(email=report.complainant_email, receipt=code or "")
     with transaction.atomic():
         _lock(named)
@@ -127,8 +131,6 @@ def submit_report(organisation: Organisation, report: Report) -> Submitted:
             complaint = _file(organisation, payload, files, match=match)
             if kept is not None:
                 _issue_receipt(organisation, kept, complaint=complaint)
-        for held_report, identifier in waiting:
-            _open_safely(held_report, identifier)
     return Submitted(mode=report.mode, receipt=receipts.grouped(code) if code else None)
 
 
@@ -172,12 +174,14 @@ def _respondent_match(organisation: Organisation, payload: dict[str, Any]) -> Re
     )
 
 
-def _identifiers(payload: dict[str, Any], match: RegisterMatch) -> list[escrow.Identifier]:
-    """The respondent's identifiers as named, and as the register knows them when the match is
-    confident: so "Rex Smith" in one report meets membership number M123 in another."""
-    given = payload["respondent"]
-    names, numbers, handles = [given["name"]], [given["membership_number"]], [given["handle"]]
-    person = match.person
+def _identifiers(given: Mapping[str, Any], person: Person | None) -> list[escrow.Identifier]:
+    """The respondent's identifiers as named (`given`: any of name, membership_number and
+    handle), and as the register knows them (`person`: the confident match on the register, or
+    the respondent a complaint was filed against): so "Rex Smith" in one report meets membership
+    number M123 in another."""
+    names = [str(given.get("name") or "")]
+    numbers = [str(given.get("membership_number") or "")]
+    handles = [str(given.get("handle") or "")]
     if person is not None:
         names += [person.name, *person.aliases]
         numbers.append(person.membership_number)
@@ -202,21 +206,20 @@ def _lock(named: list[escrow.Identifier]) -> None:
 
 
 def _held_reports_naming(
-    organisation: Organisation, named: list[escrow.Identifier], *, reporter: str
+    organisation: Organisation, named: list[escrow.Identifier], *, reporter: str | None
 ) -> list[tuple[HeldReport, escrow.Identifier]]:
-    """Held reports about the same respondent by someone other than `reporter`, each with the
-    identifier that opens it. Only ever called with identifiers a complainant has just given."""
+    """Held reports about the same respondent by someone other than `reporter` (by anyone, for a
+    reporter who cannot be told apart from others), each with the identifier that opens it. Only
+    ever called with identifiers a complainant has just given."""
     by_digest = {escrow.digest(i): i for i in named}
-    rows = (
-        HeldIdentifier.objects.filter(
-            digest__in=by_digest,
-            held_report__organisation=organisation,
-            held_report__status=HeldReport.Status.HELD,
-        )
-        .exclude(held_report__reporter_digest=reporter)
-        .select_related("held_report")
-        .order_by("held_report_id")
+    rows = HeldIdentifier.objects.filter(
+        digest__in=by_digest,
+        held_report__organisation=organisation,
+        held_report__status=HeldReport.Status.HELD,
     )
+    if reporter is not None:
+        rows = rows.exclude(held_report__reporter_digest=reporter)
+    rows = rows.select_related("held_report").order_by("held_report_id")
     found: dict[int, tuple[HeldReport, escrow.Identifier]] = {}
     for row in rows:
         found.setdefault(row.held_report_id, (row.held_report, by_digest[row.digest]))
@@ -391,6 +394,32 @@ def _issue_receipt(
 
 
 # --- Opening held reports ----------------------------------------------------------------------
+
+
+def open_held_reports_for(complaint: Complaint) -> None:
+    """Open every held report that names the complaint's respondent and was made by someone
+    other than its complainant: the escrow's one rule, for a complaint filed on any channel (this
+    public form, the staff pages, the API). `file_complaint` calls it inside its transaction
+    (registered in `IntakeConfig.ready`).
+
+    The respondent is known by the identifiers the complaint gave and by their record on the
+    register. The complainant is the held report's own reporter if they have the same email
+    address; an anonymous complainant, or one without an address, cannot be, and so counts as
+    independent (as a new anonymous report on the public form does)."""
+    if "held_since" in (complaint.submitted or {}):
+        # A held report being opened: it was matched already, and must not open itself again.
+        return
+    given = (complaint.submitted or {}).get("respondent")
+    named = _identifiers(given if isinstance(given, dict) else {}, complaint.case.respondent)
+    complainant = complaint.complainant
+    reporter = (
+        escrow.reporter_digest(email=complainant.email)
+        if complainant is not None and complainant.email
+        else None
+    )
+    _lock(named)
+    for held, identifier in _held_reports_naming(complaint.organisation, named, reporter=reporter):
+        _open_safely(held, identifier)
 
 
 def _open_safely(held: HeldReport, identifier: escrow.Identifier) -> None:
