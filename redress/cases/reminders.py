@@ -7,15 +7,16 @@ For every open deadline it sends at most one reminder of each kind: a few workin
 (`REDRESS_REMIND_WORKING_DAYS_BEFORE`), on the day, and once it is overdue. A reminder goes to the
 case officer, or, while the case has none, to the organisation's coordinators. It says which case
 (by reference), which deadline and when; never anything about the parties, since email leaves
-Redress. The row is the record that a reminder was sent; the email itself goes through the task
-worker once the row has committed.
+Redress. The row is the record that a reminder is owed; the email itself goes through the task
+worker once the row has committed, and a reminder whose email has not gone an hour later (the
+mail server was down, the queued task was lost) is queued again by the next run.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -33,6 +34,7 @@ from redress.people.models import Organisation, StaffRole, User
 logger = logging.getLogger(__name__)
 
 Kind = DeadlineReminder.Kind
+RETRY_UNSENT_AFTER = timedelta(hours=1)
 
 
 @dataclass
@@ -42,6 +44,7 @@ class ReminderRun:
 
     sent: list[DeadlineReminder] = field(default_factory=list)
     nobody_to_remind: list[str] = field(default_factory=list)
+    requeued: int = 0
 
 
 def reminder_kind(due_on: date, today: date, calendar: WorkingCalendar, days_before: int) -> str:
@@ -85,7 +88,22 @@ def send_deadline_reminders(*, today: date | None = None) -> ReminderRun:
             reminder = _remind(deadline, kind, run)
             if reminder is not None:
                 run.sent.append(reminder)
+    run.requeued = _requeue_unsent()
     return run
+
+
+def _requeue_unsent() -> int:
+    """Queue again the emails of reminders recorded a while ago and still not sent."""
+    unsent = DeadlineReminder.objects.filter(
+        emailed_at__isnull=True,
+        created_at__lt=timezone.now() - RETRY_UNSENT_AFTER,
+        deadline__met_at__isnull=True,
+    ).values_list("pk", flat=True)
+    queued = 0
+    for reminder_id in unsent:
+        _queue_email(reminder_id)
+        queued += 1
+    return queued
 
 
 def _remind(deadline: Deadline, kind: str, run: ReminderRun) -> DeadlineReminder | None:

@@ -156,6 +156,24 @@ def test_an_extended_deadline_is_reminded_of_again_for_its_new_date(
     ]
 
 
+def test_a_reminder_whose_email_did_not_go_is_queued_again_by_the_next_run(
+    staffed: Cast, django_capture_on_commit_callbacks: Any
+) -> None:
+    file_on(staffed)
+    with time_machine.travel(datetime(2025, 5, 30, 7, 0, tzinfo=LONDON)):
+        with django_capture_on_commit_callbacks(execute=False):  # the queued task is lost
+            (reminder,) = send_deadline_reminders().sent
+        assert send_deadline_reminders().requeued == 0  # not yet: its task may still run
+
+    with time_machine.travel(datetime(2025, 5, 30, 9, 0, tzinfo=LONDON)):
+        assert send_deadline_reminders().requeued == 1
+        assert send_deadline_reminders().requeued == 0
+
+    reminder.refresh_from_db()
+    assert reminder.emailed_at is not None
+    assert len(mail.outbox) == 1
+
+
 def test_a_met_deadline_gets_no_reminder(
     staffed: Cast, django_capture_on_commit_callbacks: Any
 ) -> None:

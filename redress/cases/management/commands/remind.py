@@ -56,6 +56,8 @@ class Command(OperatorCommand):
         except ValueError as error:
             raise CommandError(str(error)) from None
         self.stdout.write(f"{len(run.sent)} reminder(s) sent")
+        if run.requeued:
+            self.stdout.write(f"{run.requeued} unsent reminder email(s) queued again")
         if run.nobody_to_remind:
             cases = ", ".join(sorted(set(run.nobody_to_remind)))
             raise CommandError(
