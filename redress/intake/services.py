@@ -124,7 +124,8 @@ def submit_report(organisation: Organisation, report: Report) -> Submitted:
     with transaction.atomic():
         _lock(named)
         waiting = _held_reports_naming(organisation, named, reporter=reporter)
-        if report.mode == ReportMode.HELD and not waiting:
+        matched = waiting or _complained_of_by_another(match.person, reporter)
+        if report.mode == ReportMode.HELD and not matched:
             held = _hold(organisation, payload, files, named, reporter)
             _issue_receipt(organisation, kept, held_report=held)
         else:
@@ -132,6 +133,19 @@ def submit_report(organisation: Organisation, report: Report) -> Submitted:
             if kept is not None:
                 _issue_receipt(organisation, kept, complaint=complaint)
     return Submitted(mode=report.mode, receipt=receipts.grouped(code) if code else None)
+
+
+def _complained_of_by_another(respondent: Person | None, reporter: str) -> bool:
+    """Whether someone other than this reporter has already complained about the register's
+    `respondent`: then the second naming a held report waits for has already happened, and it
+    is filed at once. An earlier complaint without a complainant's address counts as another's,
+    as it does when a held report is matched (`open_held_reports_for`)."""
+    if respondent is None:
+        return False
+    emails = Complaint.objects.filter(case__respondent=respondent).values_list(
+        "complainant__email", flat=True
+    )
+    return any(not email or escrow.reporter_digest(email=email) != reporter for email in emails)
 
 
 def _check_report(report: Report) -> None:

@@ -171,3 +171,27 @@ def test_a_refused_api_complaint_opens_nothing(
     assert response.status_code == 422
     held.refresh_from_db()
     assert held.status == "held"
+
+
+def test_a_report_held_after_another_complaint_about_the_respondent_is_filed_at_once(
+    organisation: Organisation, rex: Person, coordinator: User
+) -> None:
+    api_complaint(
+        coordinator, respondent={"membership_number": "M424242"}, complainant={"anonymous": True}
+    )
+
+    submit(organisation, "held", complainant_name="First", complainant_email=FIRST_REPORTER)
+
+    assert not HeldReport.objects.exists()
+    assert Case.objects.filter(respondent=rex).count() == 2
+
+
+def test_a_report_held_after_the_reporters_own_complaint_stays_held(
+    organisation: Organisation, rex: Person
+) -> None:
+    submit(organisation, "named", complainant_name="First", complainant_email=FIRST_REPORTER)
+
+    submit(organisation, "held", complainant_name="First", complainant_email=FIRST_REPORTER)
+
+    assert HeldReport.objects.get().status == "held"
+    assert Case.objects.filter(respondent=rex).count() == 1
