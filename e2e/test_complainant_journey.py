@@ -322,10 +322,12 @@ def test_confidential_and_held_reports_on_a_phone(
     cast = make_cast()
     settings.REDRESS_ORGANISATION = cast.organisation.slug
 
-    # Confidential: named to the complaints team, with a receipt to come back with.
+    # Confidential: named to the complaints team, with a receipt to come back with. It is about
+    # someone else: a complaint about Rex would be the second naming the held report below
+    # waits for, and that report would be filed at once.
     confidential = phones()
     start_report(confidential, checker, live_server)
-    fill_report(confidential, "Confidential", **{"Their name (optional)": "Rex Respondent"})
+    fill_report(confidential, "Confidential", **{"Their name (optional)": "Sam Otherperson"})
     confidential.get_by_label("Your name (optional)").fill("Ada Complainant")
     confidential.get_by_label("Your email address (optional)").fill("ada@example.org")
     receipt = send_report(confidential, checker)

@@ -62,6 +62,7 @@ def test_the_respondent_reads_answers_and_appeals_on_a_phone(
 
     phone.get_by_role("link", name=f"Back to case {case.reference}").click()
     phone.get_by_role("link", name="Answer the allegations").click()
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Answer the allegations")
     assert_accessible(phone)
     phone.get_by_role("button", name="Send my answer").click()  # empty: a form error
     expect(phone.get_by_role("alert")).to_contain_text("There is a problem")
@@ -75,6 +76,7 @@ def test_the_respondent_reads_answers_and_appeals_on_a_phone(
     walk_to(case, "appeal_window", cast)
     phone.reload()
     phone.get_by_role("link", name="Lodge an appeal").click()
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Lodge an appeal")
     assert_accessible(phone)
     phone.get_by_label("The grounds of your appeal").fill(
         "The panel did not hear my witness, who was there."

@@ -87,6 +87,7 @@ def test_emergency_access_from_refusal_to_oversight_review(
     expect(page.get_by_role("heading", level=1)).to_have_text("Case not found")
     assert_accessible(page)
     page.get_by_role("link", name="ask for emergency access").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Emergency access to case")
     assert_accessible(page)
     page.get_by_label("Why you need to see this case now").fill("Urgent.")
     page.get_by_role("button", name="Ask for emergency access").click()
@@ -103,6 +104,7 @@ def test_emergency_access_from_refusal_to_oversight_review(
     sign_out(page)
     sign_in(page, live_server, cast.oversight)
     page.get_by_role("link", name="Emergency access to review").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Emergency access to review")
     assert_accessible(page)
     expect(page.get_by_role("row", name=re.compile(case.reference))).to_contain_text(
         "safeguarding report"
