@@ -182,19 +182,19 @@ def seal_pending(organisation_id: int, *, using: str | None = None) -> int:
     sealed (0 when another sealer is at work: it will seal them).
 
     In a loop, each turn one transaction: lock the organisation's head, skipping it if another
-    sealer holds it (then return); number up to `SEAL_BATCH` unsealed events in the order they
-    were written (by id) from the head's seq on, hash each over the previous hash and its
-    canonical content (`redress.audit.chain`), write them with one statement and move the head;
-    commit. Then look again for unsealed events, and go round again until there are none.
+    sealer holds it (then return); read up to `SEAL_BATCH` unsealed events in the order they
+    were written (by id), number them on from the head's seq, hash each over the previous hash
+    and its canonical content (`redress.audit.chain`), write them and move the head; commit.
+    After each commit, look again for unsealed events and go round again until there are none.
 
-    Why every committed event is sealed although a writer whose sealer is skipped just returns:
+    Why every committed event is sealed although a writer whose attempt is skipped just returns:
     a writer calls this after its commit, so if its attempt to lock the head is skipped, the
-    holder of the lock releases it after the writer's commit, and that holder looks again for
-    unsealed events after its release; the look sees the writer's event (or its sealed form),
-    and the holder seals it, or is itself skipped by a later holder, who owes the same look.
-    One sealer at a time (the head's row lock, and on SQLite the database's single writer)
-    means the chain never forks; the unique (organisation, seq) constraint would refuse a fork
-    anyway.
+    holder of the lock releases it after the writer's commit, and the holder looks again after
+    its release. That look sees the writer's event (or its sealed form), and the holder seals it
+    or is itself skipped by a later holder, who owes the same look.
+
+    One sealer at a time (the head's row lock; on SQLite the database's single writer) means
+    the chain never forks; the unique (organisation, seq) constraint would refuse a fork anyway.
 
     Called on commit by `record_event`, by `redress audit seal` and before `redress audit
     verify`. Inside a caller's transaction the head stays locked until that transaction ends.
@@ -203,17 +203,12 @@ def seal_pending(organisation_id: int, *, using: str | None = None) -> int:
     sealed = 0
     while True:
         with transaction.atomic(using=alias):
-            head = (
-                AuditHead.objects.using(alias)
-                .select_for_update(skip_locked=True)
-                .filter(organisation_id=organisation_id)
-                .first()
-            )
+            head = _lock_head(organisation_id, alias)
             if head is None:
                 return sealed  # another sealer holds the head (or there is no chain)
             rows = selectors.unsealed_rows(organisation_id, limit=SEAL_BATCH, using=alias)
             if rows:
-                _seal(head, rows, alias)
+                _seal(organisation_id, head, rows, alias)
             else:
                 # Nothing to seal: roll back, so the head's row lock does not cost a WAL flush.
                 transaction.set_rollback(True, using=alias)
@@ -222,19 +217,59 @@ def seal_pending(organisation_id: int, *, using: str | None = None) -> int:
             return sealed
 
 
-# One statement seals a whole batch. `hash IS NULL` makes re-sealing impossible here too.
+def _lock_head(organisation_id: int, alias: str) -> tuple[int, str] | None:
+    """The head's seq and hash, locked for this transaction; None if another sealer holds it.
+
+    `select_for_update(skip_locked=True)` in SQL: this runs after every audited commit, and
+    the queryset costs several times the query's own time in Python. As with the queryset,
+    a database without row locks (SQLite, whose writers are serialised anyway) locks nothing.
+    """
+    connection = connections[alias]
+    features = connection.features
+    lock = (
+        connection.ops.for_update_sql(skip_locked=True)
+        if features.has_select_for_update and features.has_select_for_update_skip_locked
+        else ""
+    )
+    # The lock clause comes from Django's backend, not from input.
+    sql = f"SELECT seq, hash FROM audit_audithead WHERE organisation_id = %s {lock}"  # noqa: S608
+    params = [organisation_id]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return (row[0], row[1]) if row is not None else None
+
+
+# One statement seals a whole batch and moves the head. `hash IS NULL` makes re-sealing
+# impossible here too; the head moves only if every event was sealed.
+#
+# It also makes the sealing transaction's commit asynchronous (`SET LOCAL synchronous_commit =
+# off`, without another round trip), so sealers, which run one at a time, do not queue behind a
+# WAL flush each. That is safe because a seal is derived from committed, durable events: a crash
+# can lose only seals that no durable commit followed (WAL is flushed in order), and then those
+# events are unsealed again, with the same head before them and the same events after it, and
+# the next sealer gives them the same seq and hashes as before.
 _SEAL_SQL = """
-UPDATE audit_auditevent AS event
-SET seq = sealed.seq, prev_hash = sealed.prev_hash, hash = sealed.hash
-FROM unnest(%s::bigint[], %s::bigint[], %s::text[], %s::text[]) AS sealed (id, seq, prev_hash, hash)
-WHERE event.id = sealed.id AND event.hash IS NULL
+WITH sealed AS (
+    UPDATE audit_auditevent AS event
+    SET seq = batch.seq, prev_hash = batch.prev_hash, hash = batch.hash
+    FROM unnest(%(ids)s::bigint[], %(seqs)s::bigint[], %(prev_hashes)s::text[],
+        %(hashes)s::text[]) AS batch (id, seq, prev_hash, hash)
+    WHERE event.id = batch.id AND event.hash IS NULL
+    RETURNING event.id
+), written AS (
+    SELECT count(*) AS events FROM sealed
+)
+UPDATE audit_audithead SET seq = %(seq)s, hash = %(hash)s
+FROM written, (SELECT set_config('synchronous_commit', 'off', true)) AS asynchronous_commit
+WHERE organisation_id = %(organisation_id)s AND written.events = %(count)s
+RETURNING written.events
 """
 
 
-def _seal(head: AuditHead, rows: list[UnsealedRow], alias: str) -> None:
+def _seal(organisation_id: int, head: tuple[int, str], rows: list[UnsealedRow], alias: str) -> None:
     """Chain `rows` on from `head`, write them and move the head (under the head's lock)."""
-    organisation_id = head.organisation_id
-    seq, prev = head.seq, head.hash
+    seq, prev = head
     ids: list[int] = []
     seqs: list[int] = []
     prev_hashes: list[str] = []
@@ -262,22 +297,37 @@ def _seal(head: AuditHead, rows: list[UnsealedRow], alias: str) -> None:
     connection = connections[alias]
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(_SEAL_SQL, [ids, seqs, prev_hashes, hashes])
+            cursor.execute(
+                _SEAL_SQL,
+                {
+                    "ids": ids,
+                    "seqs": seqs,
+                    "prev_hashes": prev_hashes,
+                    "hashes": hashes,
+                    "seq": seq,
+                    "hash": prev,
+                    "organisation_id": organisation_id,
+                    "count": len(rows),
+                },
+            )
             written = cursor.rowcount
     else:
         events = [
             AuditEvent(id=event_id, seq=seq, prev_hash=prev_hash, hash=hash_)
             for event_id, seq, prev_hash, hash_ in zip(ids, seqs, prev_hashes, hashes, strict=True)
         ]
-        written = AuditEvent.objects.using(alias).bulk_update(events, ["seq", "prev_hash", "hash"])
-    if written != len(rows):
+        written = 0
+        if AuditEvent.objects.using(alias).bulk_update(events, ["seq", "prev_hash", "hash"]) == len(
+            rows
+        ):
+            heads = AuditHead.objects.using(alias).filter(organisation_id=organisation_id)
+            written = heads.update(seq=seq, hash=prev)
+    if written != 1:
+        # Rolls the batch back with the transaction.
         raise AuditSealError(
-            f"sealing {len(rows)} events of organisation {organisation_id} wrote {written}: "
-            "an event was sealed or removed outside the sealer"
+            f"sealing {len(rows)} events of organisation {organisation_id} did not seal them "
+            "all: an event was sealed or removed outside the sealer"
         )
-    AuditHead.objects.using(alias).filter(organisation_id=organisation_id).update(
-        seq=seq, hash=prev
-    )
 
 
 def content_of(event: AuditEvent) -> bytes:

@@ -122,7 +122,10 @@ def test_a_batch_larger_than_one_seal_is_sealed_in_turns(
     monkeypatch.setattr(
         services,
         "_seal",
-        lambda head, rows, alias: (turns.append(len(rows)), seal(head, rows, alias)),
+        lambda organisation_id, head, rows, alias: (
+            turns.append(len(rows)),
+            seal(organisation_id, head, rows, alias),
+        ),
     )
 
     assert seal_pending(organisation.pk) == 10
@@ -163,12 +166,14 @@ def test_a_writer_skipped_while_another_seals_is_sealed_by_that_sealer(
 
     seal = services._seal
 
-    def seal_while_another_writer_commits(head: AuditHead, rows: list, alias: str) -> None:
+    def seal_while_another_writer_commits(
+        organisation_id: int, head: tuple[int, str], rows: list, alias: str
+    ) -> None:
         if not skipped and not failures:
             writer = threading.Thread(target=write_while_the_head_is_held)
             writer.start()
             writer.join()
-        seal(head, rows, alias)
+        seal(organisation_id, head, rows, alias)
 
     monkeypatch.setattr(services, "_seal", seal_while_another_writer_commits)
 
