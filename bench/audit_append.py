@@ -2,19 +2,24 @@
 
 Four writer processes, each with its own database connection, call
 `redress.audit.services.record_event` in a transaction of its own, one event per transaction,
-for a fixed time. Afterwards the chain is verified: it must hold every event appended, with no
-fork. Beside it, with the same four writers doing the same Python work per event:
+for a fixed time. Each append is timed from its start until its transaction has committed and
+its seal attempt (`seal_pending`, on commit) has returned. A watcher process polls the chain
+every `WATCH_INTERVAL` for newly sealed events, so each event's sealing lag (from its commit to
+the watcher seeing it sealed, an overestimate by up to one poll) and the moment the chain was
+fully sealed after the writers stopped are known. Afterwards the chain is verified: it must hold
+every event appended, each exactly once, sealed, with no fork. Beside it, with the same four
+writers doing the same Python work per event:
 
 - `plain_insert`: an INSERT into a table of the audit table's shape and indexes with no chain
   (no head lock, no hash of the previous event): the ceiling for an append-only table here;
 - `chained_4_organisations`: `record_event`, each writer on its own organisation's chain, so
-  writers never wait for each other's head lock (the cost of the lock is the difference);
+  each writer seals its own events;
 - `chained_1_writer`: `record_event` from one writer alone (no contention at all);
 - `record_event_synchronous_commit_off`, `plain_insert_synchronous_commit_off`: the first two
   with commits that do not wait for the disk, to tell the chain's cost from the disk's.
 
-The disk's rate of flushes is measured before and after: an append holds its chain's lock until
-its commit is flushed, so on one chain it bounds the appends a second.
+The disk's rate of flushes is measured before and after: every append waits for its own commit's
+flush, and every seal for one more.
 """
 
 from __future__ import annotations
@@ -37,6 +42,8 @@ WRITERS = 4
 SECONDS = float(os.environ.get("BENCH_APPEND_SECONDS", "15"))
 TARGET_PER_SECOND = 2_000
 WARM_UP = 20  # events each writer appends, untimed, before the clock starts
+WATCH_INTERVAL = 0.002  # seconds between the watcher's looks for newly sealed events
+SEALED_WITHIN = 120  # seconds after the writers stop by which the chain must be fully sealed
 
 # name: (what each writer calls, which organisations the writers append to, synchronous_commit)
 VARIANTS = {
@@ -101,6 +108,8 @@ def run(databases: Databases) -> None:
                 f"{organisation.slug}: {chain.events} events verified, {expected} appended"
             )
 
+    if verified.unsealed:
+        raise BenchError(f"{verified.unsealed} events are still unsealed after the run")
     main = variants["record_event"]
     ceiling = variants["plain_insert"]
     unflushed = variants["record_event_synchronous_commit_off"]
@@ -123,7 +132,10 @@ def run(databases: Databases) -> None:
         summary=(
             f"{main['events_per_second']:,} events/s appended by {WRITERS} writers to one chain "
             f"({within} the {TARGET_PER_SECOND:,}/s target; p50 {main['latency_ms']['p50']} ms, "
-            f"p95 {main['latency_ms']['p95']} ms); plain INSERT ceiling "
+            f"p95 {main['latency_ms']['p95']} ms); sealed p50 {main['seal_lag_ms']['p50']} ms, "
+            f"p95 {main['seal_lag_ms']['p95']} ms after commit, fully "
+            f"{main['seal_lag_ms']['last_commit_to_fully_sealed']} ms after the last; plain INSERT "
+            "ceiling "
             f"{ceiling['events_per_second']:,}/s; with synchronous_commit off "
             f"{unflushed['events_per_second']:,}/s; {verified.events_checked:,} events verified, "
             f"no fork"
@@ -175,7 +187,8 @@ def _measure(
 
     _settle()
     context = multiprocessing.get_context("spawn")
-    ready = context.Barrier(len(writers) + 1)
+    chained = kind == "record_event"
+    ready = context.Barrier(len(writers) + 1 + chained)
     results = context.Queue()
     processes = [
         context.Process(
@@ -184,6 +197,14 @@ def _measure(
         )
         for number, (organisation_id, actor_id) in enumerate(writers)
     ]
+    if chained:
+        writers_stopped = context.Event()
+        watched = context.Queue()
+        organisation_ids = sorted({organisation_id for organisation_id, _ in writers})
+        watcher = context.Process(
+            target=_watcher, args=(organisation_ids, ready, writers_stopped, watched)
+        )
+        watcher.start()
     for process in processes:
         process.start()
     # Every writer connected and warmed up; or one failed first, and says why on the queue.
@@ -192,19 +213,27 @@ def _measure(
     outcomes = [results.get(timeout=SECONDS + 120) for _ in processes]
     for process in processes:
         process.join()
+    if chained:
+        writers_stopped.set()
+        seen = watched.get(timeout=SEALED_WITHIN + 60)
+        watcher.join()
     failures = [outcome for outcome in outcomes if isinstance(outcome, str)]
     if failures:
         raise BenchError(f"a {kind} writer failed:\n{failures[0]}")
+    if chained and isinstance(seen, str):
+        raise BenchError(f"the seal watcher failed:\n{seen}")
     latencies = array("d")
     by_organisation: dict[int, int] = {}
-    for organisation_id, _, _, timings in outcomes:
+    commits: dict[int, float] = {}
+    for organisation_id, _, _, timings, ids, committed in outcomes:
         latencies.frombytes(timings)
         appended = WARM_UP + len(timings) // latencies.itemsize
         by_organisation[organisation_id] = by_organisation.get(organisation_id, 0) + appended
+        commits.update(zip(array("q", ids), array("d", committed), strict=True))
     began = min(outcome[1] for outcome in outcomes)
     ended = max(outcome[2] for outcome in outcomes)
     ordered = sorted(latencies)
-    return {
+    figures: dict[str, Any] = {
         "writers": len(writers),
         "synchronous_commit": synchronous_commit,
         "events": len(ordered),
@@ -213,10 +242,87 @@ def _measure(
             "p50": round(percentile(ordered, 0.50) * 1000, 2),
             "p95": round(percentile(ordered, 0.95) * 1000, 2),
             "p99": round(percentile(ordered, 0.99) * 1000, 2),
+            "max": round(ordered[-1] * 1000, 2),
             "mean": round(sum(ordered) / len(ordered) * 1000, 2),
         },
         "_by_organisation": by_organisation,
     }
+    if chained:
+        figures["seal_lag_ms"] = _seal_lags(commits, seen, writers_stopped_at=ended)
+    return figures
+
+
+def _seal_lags(
+    commits: dict[int, float], seen: dict[int, float], *, writers_stopped_at: float
+) -> dict[str, Any]:
+    """From each timed event's commit to the watcher seeing it sealed; and from the last commit
+    (and from the moment the writers stopped) to the chain being fully sealed."""
+    missing = commits.keys() - seen.keys()
+    if missing:
+        raise BenchError(f"{len(missing)} committed events were never seen sealed")
+    lags = sorted(seen[event_id] - committed for event_id, committed in commits.items())
+    fully_sealed = max(seen.values())
+    return {
+        "events": len(lags),
+        "watch_interval_ms": WATCH_INTERVAL * 1000,
+        "p50": round(percentile(lags, 0.50) * 1000, 2),
+        "p95": round(percentile(lags, 0.95) * 1000, 2),
+        "p99": round(percentile(lags, 0.99) * 1000, 2),
+        "max": round(lags[-1] * 1000, 2),
+        "last_commit_to_fully_sealed": round((fully_sealed - max(commits.values())) * 1000, 2),
+        "writers_stopped_to_fully_sealed": round(
+            max(0.0, fully_sealed - writers_stopped_at) * 1000, 2
+        ),
+    }
+
+
+def _watcher(organisation_ids: list[int], ready: Any, writers_stopped: Any, out: Any) -> None:
+    """Poll the chains for newly sealed events and note when each was first seen sealed, until
+    the writers have stopped and nothing is left unsealed; put {event id: time seen} on `out`."""
+    try:
+        import django
+
+        django.setup()
+        from redress.audit.selectors import has_unsealed
+
+        seen: dict[int, float] = {}
+        last_seq = dict.fromkeys(organisation_ids, 0)
+        clock = time.monotonic
+        ready.wait(timeout=120)
+        give_up = float("inf")
+        with connection.cursor() as cursor:
+            while True:
+                stopped = writers_stopped.is_set()
+                for organisation_id in organisation_ids:
+                    cursor.execute(
+                        "SELECT id, seq FROM audit_auditevent "
+                        "WHERE organisation_id = %s AND seq > %s ORDER BY seq",
+                        [organisation_id, last_seq[organisation_id]],
+                    )
+                    rows = cursor.fetchall()
+                    now = clock()
+                    for event_id, _ in rows:
+                        seen[event_id] = now
+                    if rows:
+                        last_seq[organisation_id] = rows[-1][1]
+                if stopped:
+                    if not any(has_unsealed(o) for o in organisation_ids):
+                        break
+                    give_up = min(give_up, clock() + SEALED_WITHIN)
+                    if clock() > give_up:
+                        raise BenchError(
+                            f"events still unsealed {SEALED_WITHIN} s after the writers stopped"
+                        )
+                time.sleep(WATCH_INTERVAL)
+        out.put(seen)
+    except BaseException:  # reported to the parent, which fails the benchmark
+        import traceback
+
+        ready.abort()
+        out.put(traceback.format_exc())
+        raise
+    finally:
+        connection.close()
 
 
 def _writer(
@@ -243,19 +349,30 @@ def _writer(
             with connection.cursor() as cursor:
                 cursor.execute("SET synchronous_commit = off")
         append = _append_chained if kind == "record_event" else _append_plain
+        ids, committed = array("q"), array("d")
         for warm_up in range(WARM_UP):
-            append(record_event, organisation_id, actor, number, -warm_up)
+            append(record_event, organisation_id, actor, number, -warm_up, None, None)
         ready.wait(timeout=120)
         timings = array("d")
-        clock = time.perf_counter
+        # Monotonic, the same clock in every process, so commits compare with the watcher's.
+        clock = time.monotonic
         began = clock()
         deadline = began + SECONDS
         sequence = 0
         while (start := clock()) < deadline:
             sequence += 1
-            append(record_event, organisation_id, actor, number, sequence)
+            append(record_event, organisation_id, actor, number, sequence, ids, committed)
             timings.append(clock() - start)
-        results.put((organisation_id, began, clock(), timings.tobytes()))
+        results.put(
+            (
+                organisation_id,
+                began,
+                clock(),
+                timings.tobytes(),
+                ids.tobytes(),
+                committed.tobytes(),
+            )
+        )
     except BaseException:  # reported to the parent, which fails the benchmark
         import traceback
 
@@ -276,16 +393,28 @@ def _event_data(writer: int, sequence: int) -> dict[str, Any]:
 
 
 def _append_chained(
-    record_event: Any, organisation_id: int, actor: Any, writer: int, n: int
+    record_event: Any,
+    organisation_id: int,
+    actor: Any,
+    writer: int,
+    n: int,
+    ids: array[int] | None,
+    committed: array[float] | None,
 ) -> None:
     with transaction.atomic():
-        record_event(
+        if committed is not None:
+            # Registered before record_event's own callback, so it runs first: the moment the
+            # commit returned, before the seal attempt.
+            transaction.on_commit(lambda: committed.append(time.monotonic()))
+        event = record_event(
             organisation=organisation_id,
             actor=actor,
             action="case.viewed",
             case_id=1 + (writer * 7919 + n) % 40_000,
             data=_event_data(writer, n),
         )
+    if ids is not None:
+        ids.append(event.pk)
 
 
 _PLAIN_INSERT_SQL = """
@@ -298,7 +427,9 @@ INSERT INTO bench_plain_event (
 """
 
 
-def _append_plain(_: Any, organisation_id: int, actor: Any, writer: int, n: int) -> None:
+def _append_plain(
+    _: Any, organisation_id: int, actor: Any, writer: int, n: int, *unused: Any
+) -> None:
     # The same serialising and hashing per event as record_event, without the chain.
     case_id = 1 + (writer * 7919 + n) % 40_000
     data = orjson.dumps(_event_data(writer, n))

@@ -22,8 +22,10 @@ from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 
-BENCH_DATABASE = "redress_bench"
-TEMPLATE_DATABASE = "redress_bench_template"
+# BENCH_DATABASE gives runs that share a server databases of their own (names of the form
+# redress_bench*, plain identifiers).
+BENCH_DATABASE = os.environ.get("BENCH_DATABASE", "redress_bench")
+TEMPLATE_DATABASE = f"{BENCH_DATABASE}_template"
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "results"
 # The console script beside the interpreter running the benchmarks (the project's venv).

@@ -27,9 +27,12 @@ def table() -> str:
 def _cells(name: str, figures: dict[str, Any]) -> tuple[str, str]:
     if name == "audit_append":
         main, plain = figures["record_event"], figures["plain_insert"]
+        lag = main["seal_lag_ms"]
         return (
             f"{main['events_per_second']:,} events/s, {main['writers']} writers, one chain "
             f"(p50 {main['latency_ms']['p50']} ms, p95 {main['latency_ms']['p95']} ms); "
+            f"sealed after commit p50 {lag['p50']} ms, p95 {lag['p95']} ms, all sealed "
+            f"{lag['last_commit_to_fully_sealed']} ms after the last commit; "
             f"{figures['chain_verified']['events']:,} events verified, no fork",
             f"plain INSERT, same writers: {plain['events_per_second']:,}/s; "
             f"synchronous_commit off: chain "
