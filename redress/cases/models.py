@@ -374,6 +374,12 @@ class InterimSuspension(models.Model):
                 condition=Q(status__in=["decided", "in_force"]),
                 name="one_live_suspension_per_case",
             ),
+            models.CheckConstraint(
+                # Lifted may be before service: a decision withdrawn before it took effect.
+                condition=~Q(status__in=["in_force", "lapsed"])
+                | Q(notice__isnull=False, in_force_from__isnull=False),
+                name="suspension_in_force_only_once_served",
+            ),
         ]
 
     def __str__(self) -> str:

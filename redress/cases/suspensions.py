@@ -203,6 +203,10 @@ def lapse_expired_suspensions(*, today: date | None = None) -> int:
 def _lock_in_force(suspension: InterimSuspension) -> tuple[Case, InterimSuspension]:
     case = Case.objects.select_for_update().get(pk=suspension.case_id)
     current = InterimSuspension.objects.select_for_update().get(pk=suspension.pk)
+    if current.status == InterimSuspension.Status.DECIDED:
+        raise CaseError(
+            "the suspension is not in force: its notice has not been served on the respondent"
+        )
     if current.status != InterimSuspension.Status.IN_FORCE:
         raise CaseError("the suspension is not in force")
     return case, current

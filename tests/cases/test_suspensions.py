@@ -98,3 +98,23 @@ def test_it_lapses_unless_the_reviewer_extends_it(cast, case):
         assert suspensions.lapse_expired_suspensions() == 1
     extended.refresh_from_db()
     assert extended.status == InterimSuspension.Status.LAPSED
+
+
+def test_a_suspension_not_yet_served_cannot_be_reviewed_and_says_why(cast, case):
+    suspension = decide(case, cast.decision_maker)
+    with pytest.raises(CaseError, match="its notice has not been served on the respondent"):
+        suspensions.review_suspension(
+            suspension, keep=True, reasons=REASONS, actor=cast.decision_maker
+        )
+
+
+def test_the_database_refuses_a_suspension_in_force_without_its_notice(cast, case):
+    from django.db import IntegrityError, transaction
+
+    suspension = decide(case, cast.decision_maker)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        InterimSuspension.objects.filter(pk=suspension.pk).update(
+            status=InterimSuspension.Status.IN_FORCE, in_force_from=timezone.now()
+        )
+    suspension.refresh_from_db()
+    assert suspension.status == InterimSuspension.Status.DECIDED
