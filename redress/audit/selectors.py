@@ -50,6 +50,19 @@ LIMIT %s
 """
 
 
+# The columns an event's hash covers, besides its seq and its organisation, in the chain's order.
+CONTENT_FIELDS = (
+    "occurred_at",
+    "actor_id",
+    "actor_label",
+    "action",
+    "object_type",
+    "object_id",
+    "case_id",
+    "data",
+)
+
+
 def events_for_case(case_id: int) -> QuerySet[AuditEvent]:
     """Everything recorded about one case, in the order it happened (the case timeline).
 
@@ -73,17 +86,7 @@ def unsealed_rows(organisation_id: int, *, limit: int, using: str) -> list[Unsea
         AuditEvent.objects.using(using)
         .filter(organisation_id=organisation_id, hash__isnull=True)
         .order_by("id")
-        .values_list(
-            "id",
-            "occurred_at",
-            "actor_id",
-            "actor_label",
-            "action",
-            "object_type",
-            "object_id",
-            "case_id",
-            "data",
-        )[:limit]
+        .values_list("id", *CONTENT_FIELDS)[:limit]
     )
     return [
         (
@@ -174,20 +177,7 @@ def _chain_rows_portably(
         AuditEvent.objects.using(alias)
         .filter(organisation_id=organisation_id, seq__gt=after_seq)
         .order_by("seq")
-        .values_list(
-            "id",
-            "seq",
-            "occurred_at",
-            "actor_id",
-            "actor_label",
-            "action",
-            "object_type",
-            "object_id",
-            "case_id",
-            "data",
-            "prev_hash",
-            "hash",
-        )
+        .values_list("id", "seq", *CONTENT_FIELDS, "prev_hash", "hash")
         .iterator(chunk_size=2_000)
     )
     batch: list[ChainRow] = []
