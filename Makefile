@@ -24,7 +24,11 @@ venv: $(STAMP)
 # axe-core for the browser tests' accessibility check, at the version package-lock.json pins.
 # npm keeps the package's own file dates, so the touch marks when it was installed.
 $(AXE): package.json package-lock.json
-	@command -v npm >/dev/null || { echo "needs npm for axe-core (apt-get install npm)" >&2; exit 1; }
+	@command -v npm >/dev/null || { \
+	  echo "npm is missing; installing Debian's package for axe-core" >&2; \
+	  DEBIAN_FRONTEND=noninteractive apt-get update -q && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q npm; } || \
+	  { echo "could not install npm: run 'apt-get install npm' as root" >&2; exit 1; }
 	npm ci --no-audit --no-fund
 	touch $(AXE)
 
@@ -51,8 +55,16 @@ migrations-check: $(STAMP)
 	# The models' migration state does not depend on the server: check it on an in-memory SQLite.
 	DATABASE_URL=sqlite://:memory: $(BIN)/redress makemigrations --check --dry-run
 
-pytest: $(STAMP) $(AXE)
+pytest: $(STAMP) $(AXE) $(CHROMIUM)
 	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest -n auto -p no:cacheprovider
+
+# The browser tests drive Debian's Chromium (Playwright never downloads its own browser).
+CHROMIUM := /usr/bin/chromium
+$(CHROMIUM):
+	@echo "Chromium is missing; installing Debian's package for the browser tests" >&2
+	DEBIAN_FRONTEND=noninteractive apt-get update -q && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium || \
+	  { echo "could not install Chromium: run 'apt-get install chromium' as root" >&2; exit 1; }
 
 ## Benchmarks on data of realistic size; figures go to bench/results/.
 bench: $(STAMP)
