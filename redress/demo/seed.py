@@ -25,6 +25,7 @@ from django.utils import timezone
 from redress.cases.facts import calendar_of
 from redress.cases.models import Case
 from redress.demo import stories
+from redress.demo.equality import declare_demo_equality
 from redress.demo.register import DEMO_PASSWORD, Register, build_register
 from redress.demo.stories import Story
 from redress.lib.workdays import WorkingCalendar
@@ -76,6 +77,10 @@ def seed_organisation(
     rng = random.Random(seed)
     with transaction.atomic(), time_machine.travel(founded, tick=False) as traveller:
         register = build_register(rng, name=name, slug=slug, members=members, password=password)
+        # Its own generator, so the answers do not shift the people and cases the seed makes.
+        declare_demo_equality(
+            random.Random(seed), register.members, register.staff.first(StaffRole.ADMIN)
+        )
         planned = _plan(rng, register, cases)
         for when, story, step in _timeline(planned, register, today=timezone.localdate(now)):
             if when < founded + timedelta(days=FIRST_COMPLAINT_AFTER_DAYS):

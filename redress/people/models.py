@@ -155,3 +155,85 @@ class RoleGrant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} as {self.role}"
+
+
+class Gender(models.TextChoices):
+    """A gender a person may declare for equality monitoring."""
+
+    WOMAN = "woman", "Woman"
+    MAN = "man", "Man"
+    NON_BINARY = "non_binary", "Non-binary"
+    OTHER = "other", "Another gender"
+    PREFER_NOT_TO_SAY = "prefer_not_to_say", "Prefer not to say"
+
+
+class EthnicGroup(models.TextChoices):
+    """An ethnic group a person may declare (the census's broad groups)."""
+
+    ASIAN = "asian", "Asian or Asian British"
+    BLACK = "black", "Black, Black British, Caribbean or African"
+    MIXED = "mixed", "Mixed or multiple ethnic groups"
+    WHITE = "white", "White"
+    OTHER = "other", "Another ethnic group"
+    PREFER_NOT_TO_SAY = "prefer_not_to_say", "Prefer not to say"
+
+
+class Disability(models.TextChoices):
+    """Whether a person declares a disability."""
+
+    YES = "yes", "Yes"
+    NO = "no", "No"
+    PREFER_NOT_TO_SAY = "prefer_not_to_say", "Prefer not to say"
+
+
+class EqualityProfile(models.Model):
+    """What a person chose to declare for equality monitoring. Every answer is voluntary: blank
+    means not declared, and "prefer not to say" is an answer in its own right.
+
+    Kept apart from `Person` with stricter access: only the services that need it read it
+    (`redress.people.equality`: panel composition and the fairness statistics). Nothing of it
+    goes into logs, audit data, case pages or error messages.
+    """
+
+    Gender = Gender
+    EthnicGroup = EthnicGroup
+    Disability = Disability
+
+    # The groups counted as ethnic minorities where a rule asks for one (a panel's minority
+    # member): every declared group but White. Not declared and "prefer not to say" count as
+    # neither, so nobody is counted on a guess.
+    MINORITY_GROUPS = frozenset(
+        {EthnicGroup.ASIAN, EthnicGroup.BLACK, EthnicGroup.MIXED, EthnicGroup.OTHER}
+    )
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="equality_profile")
+    gender = models.CharField(max_length=20, choices=Gender.choices, blank=True)
+    ethnic_group = models.CharField(max_length=20, choices=EthnicGroup.choices, blank=True)
+    disability = models.CharField(max_length=20, choices=Disability.choices, blank=True)
+    declared_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(gender="") | Q(gender__in=Gender.values),
+                name="equality_gender_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(ethnic_group="") | Q(ethnic_group__in=EthnicGroup.values),
+                name="equality_ethnic_group_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(disability="") | Q(disability__in=Disability.values),
+                name="equality_disability_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        # Never the answers: a profile printed in a log or a page must not disclose them.
+        return f"equality profile {self.pk}"
+
+    @property
+    def declares_ethnic_minority(self) -> bool:
+        """Whether the person declared an ethnic group other than White."""
+        return self.ethnic_group in self.MINORITY_GROUPS

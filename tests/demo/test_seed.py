@@ -15,6 +15,7 @@ from redress.audit.verify import verify_audit_log
 from redress.cases.models import Case, Complaint, Deadline, EmergencyAccess, InterimSuspension
 from redress.demo.register import DEMO_PASSWORD, LOGIN_ROLES
 from redress.demo.seed import SeedError, seed_organisation
+from redress.people.equality import profiles_of
 from redress.people.models import Person, Unit, User
 from redress.rulebook.selectors import current_version, parsed
 
@@ -30,6 +31,14 @@ class SeededOrganisationTests(TestCase):
         cls.summary = seed_organisation(members=MEMBERS, cases=CASES, seed=11)
         cls.organisation = cls.summary.organisation
         cls.cases = Case.objects.filter(organisation=cls.organisation)
+
+    def test_most_members_declare_equality_and_some_an_ethnic_minority(self) -> None:
+        profiles = list(profiles_of(self.organisation))
+
+        assert MEMBERS // 2 <= len(profiles) <= MEMBERS
+        assert {"woman", "man"} <= {p.gender for p in profiles}
+        assert any(p.declares_ethnic_minority for p in profiles)
+        assert any(not p.declares_ethnic_minority for p in profiles)
 
     def test_a_case_rests_at_every_stage_it_can(self) -> None:
         stages = set(parsed(current_version(self.organisation)).stages)
