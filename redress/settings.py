@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "redress.portal",
     "redress.privacy",
     "redress.demo",
+    "redress.analytics",
 ]
 
 MIDDLEWARE = [

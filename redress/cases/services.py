@@ -267,6 +267,7 @@ def transition_case(case: Case, *, to: str, actor: User | None, reason: str = ""
         _apply_transition(locked, rulebook, to=to, actor=actor, reason=reason)
         if not rulebook.is_final(locked.stage):
             _try_system_step(locked, rulebook)
+        hooks.case_transitioned(locked)
     case.refresh_from_db()
     return case
 
