@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "redress.privacy",
     "redress.demo",
     "redress.analytics",
+    "redress.transparency",
 ]
 
 MIDDLEWARE = [

@@ -14,5 +14,6 @@ urlpatterns = [
     path("report/", include("redress.intake.urls")),
     path("portal/", include("redress.portal.urls")),
     path("privacy/", include("redress.privacy.urls")),
+    path("transparency/", include("redress.transparency.urls")),
     path("api/v1/", api.urls),
 ]

@@ -45,18 +45,24 @@ class Rule:
 @dataclass(frozen=True)
 class Cell:
     """One count: the sum of its atoms. A margin (a total) is withheld only when nothing
-    smaller will do."""
+    smaller will do; a headline (the release's main totals) is never withheld to protect
+    another cell, only when it is itself small: if nothing else will do, the release is
+    refused."""
 
     key: str
     label: str
     atoms: frozenset[object]
     margin: bool = False
+    headline: bool = False
 
 
 @dataclass(frozen=True)
 class EarlierCell:
     """A cell of a release already published: its figure is public unless it was withheld,
-    and if it was withheld as a small count it must stay protected."""
+    and if it was withheld as a small count it must stay protected: a new release may not
+    narrow its range below the threshold's width, nor below the width it already had if the
+    figures have since changed so that earlier releases alone narrow it (nothing a new release
+    withholds can widen that)."""
 
     cell: Cell
     published: bool
@@ -182,21 +188,22 @@ class _Search:
     system: _System
     cells: dict[str, Cell]
     fixed: list[str]
-    protected: list[str]
+    protected: dict[str, float]  # each protected cell and the least width it must keep
     withheld: set[str] = field(default_factory=set)
 
     def known(self, without: str | None = None) -> list[str]:
         mine = [k for k in self.cells if k not in self.withheld and k != without]
         return self.fixed + mine
 
-    def safe(self, cell_range: Range) -> bool:
-        return cell_range.width >= self.rule.threshold - _TOLERANCE
+    def safe(self, cell_range: Range, key: str | None = None) -> bool:
+        needed = self.protected.get(key, self.rule.threshold) if key else self.rule.threshold
+        return cell_range.width >= needed - _TOLERANCE
 
     def first_exposed(self) -> tuple[str, Range] | None:
         known = self.known()
         for key in self.protected:
             found = self.system.range_of(key, known)
-            if not self.safe(found):
+            if not self.safe(found, key):
                 return key, found
         return None
 
@@ -212,12 +219,12 @@ class _Search:
         cheapest that shares a published total with a withheld cell still pinned down, which
         is the next step of a cycle of withheld cells."""
         known = self.known()
-        published = [k for k in self.cells if k not in self.withheld]
+        published = [k for k, c in self.cells.items() if k not in self.withheld and not c.headline]
         candidates = sorted(self.system.connected(exposed, published, known), key=self.cost)
         widest, widest_range = None, exposed_range
         for candidate in candidates:
             found = self.system.range_of(exposed, self.known(without=candidate))
-            if self.safe(found):
+            if self.safe(found, exposed):
                 return candidate
             if found.width > widest_range.width:
                 widest, widest_range = candidate, found
@@ -238,8 +245,48 @@ class _Search:
         return any(groups[k] & groups[one] and groups[k] & groups[other] for k in known)
 
 
-def _earlier_cell_key(index: int, cell: Cell) -> str:
-    return f"earlier:{index}:{cell.key}"
+@dataclass
+class _Setting:
+    """A new release's cells beside every earlier one's, over one system of atoms."""
+
+    system: _System
+    cells: dict[str, Cell]
+    every_cell: dict[str, Cell]
+    fixed: list[str]
+    protected: dict[str, float]
+    primary: list[str]
+
+    @classmethod
+    def of(
+        cls,
+        cells: Sequence[Cell],
+        atom_values: Mapping[object, int],
+        earlier: Sequence[EarlierCell],
+        rule: Rule,
+    ) -> _Setting:
+        renamed = [
+            Cell(f"earlier:{i}:{e.cell.key}", e.cell.label, e.cell.atoms, e.cell.margin)
+            for i, e in enumerate(earlier)
+        ]
+        by_key = {cell.key: cell for cell in cells}
+        if len(by_key) != len(cells):
+            raise ValueError("every cell of a release needs its own key")
+        system = _System.of([*cells, *renamed], atom_values)
+        fixed = [r.key for r, e in zip(renamed, earlier, strict=True) if e.published]
+        primary = [c.key for c in cells if rule.is_small(system.value(c.key))]
+        protected: dict[str, float] = dict.fromkeys(primary, float(rule.threshold))
+        for r, e in zip(renamed, earlier, strict=True):
+            if e.small:
+                before = system.range_of(r.key, fixed).width
+                protected[r.key] = min(float(rule.threshold), before)
+        return cls(
+            system=system,
+            cells=by_key,
+            every_cell={**by_key, **{r.key: r for r in renamed}},
+            fixed=fixed,
+            protected=protected,
+            primary=primary,
+        )
 
 
 def protect(
@@ -256,40 +303,31 @@ def protect(
     Raises `Unprotectable` naming the first small count that cannot be made safe.
     """
     rule = rule or Rule()
-    renamed = [
-        Cell(_earlier_cell_key(i, e.cell), e.cell.label, e.cell.atoms, e.cell.margin)
-        for i, e in enumerate(earlier)
-    ]
-    system = _System.of([*cells, *renamed], atom_values)
-    by_key = {cell.key: cell for cell in cells}
-    if len(by_key) != len(cells):
-        raise ValueError("every cell of a release needs its own key")
-    primary = [c.key for c in cells if rule.is_small(system.value(c.key))]
+    setting = _Setting.of(cells, atom_values, earlier, rule)
+    primary = setting.primary
     search = _Search(
         rule=rule,
-        system=system,
-        cells=by_key,
-        fixed=[r.key for r, e in zip(renamed, earlier, strict=True) if e.published],
-        protected=primary + [r.key for r, e in zip(renamed, earlier, strict=True) if e.small],
+        system=setting.system,
+        cells=setting.cells,
+        fixed=setting.fixed,
+        protected=setting.protected,
         withheld=set(primary),
     )
-    every_cell = {**by_key, **{r.key: r for r in renamed}}
     while (exposed := search.first_exposed()) is not None:
         key, exposed_range = exposed
         chosen = search.next_to_withhold(key, exposed_range)
         if chosen is None:
-            raise Unprotectable(every_cell[key])
+            raise Unprotectable(setting.every_cell[key])
         search.withheld.add(chosen)
-    _release_needless(search)
+    _release_needless(search, primary)
     return Protection(
         primary=frozenset(primary), secondary=frozenset(search.withheld - set(primary))
     )
 
 
-def _release_needless(search: _Search) -> None:
+def _release_needless(search: _Search, primary: Sequence[str]) -> None:
     """Publish again any secondary cell that turned out not to be needed, largest first."""
-    primary = {k for k in search.protected if k in search.cells}
-    secondary = sorted(search.withheld - primary, key=search.cost, reverse=True)
+    secondary = sorted(search.withheld - set(primary), key=search.cost, reverse=True)
     for key in secondary:
         search.withheld.discard(key)
         if search.first_exposed() is not None:
@@ -308,21 +346,16 @@ def exposures(
     earlier release whose range the published figures narrow too far. Empty means safe."""
     rule = rule or Rule()
     withheld = set(withheld)
-    renamed = [
-        Cell(_earlier_cell_key(i, e.cell), e.cell.label, e.cell.atoms, e.cell.margin)
-        for i, e in enumerate(earlier)
-    ]
-    system = _System.of([*cells, *renamed], atom_values)
-    known = [r.key for r, e in zip(renamed, earlier, strict=True) if e.published]
-    known += [c.key for c in cells if c.key not in withheld]
+    setting = _Setting.of(cells, atom_values, earlier, rule)
+    system = setting.system
+    known = setting.fixed + [c.key for c in cells if c.key not in withheld]
     found = []
-    watched = [c for c in cells if rule.is_small(system.value(c.key))]
-    watched += [r for r, e in zip(renamed, earlier, strict=True) if e.small]
-    for cell in watched:
-        if cell.key in known:
-            found.append(Exposure(cell, Range(system.value(cell.key), system.value(cell.key))))
+    for key, needed in setting.protected.items():
+        cell = setting.every_cell[key]
+        if key in known:
+            found.append(Exposure(cell, Range(system.value(key), system.value(key))))
             continue
-        cell_range = system.range_of(cell.key, known)
-        if cell_range.width < rule.threshold - _TOLERANCE:
+        cell_range = system.range_of(key, known)
+        if cell_range.width < needed - _TOLERANCE:
             found.append(Exposure(cell, cell_range))
     return found

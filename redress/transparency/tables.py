@@ -160,6 +160,7 @@ class CountCell:
     label: str
     spec: CountSpec
     margin: bool = False
+    headline: bool = False
 
 
 @dataclass(frozen=True)
@@ -209,11 +210,13 @@ class _Layout:
         self.quarter = quarter
         self.by_spec: dict[CountSpec, CountCell] = {}
 
-    def count(self, key: str, label: str, spec: CountSpec, *, margin: bool = False) -> CountCell:
+    def count(
+        self, key: str, label: str, spec: CountSpec, *, margin: bool = False, headline: bool = False
+    ) -> CountCell:
         existing = self.by_spec.get(spec)
         if existing is not None:
             return existing
-        cell = CountCell(f"{self.quarter}/{key}", f"{self.quarter} {label}", spec, margin)
+        cell = CountCell(f"{self.quarter}/{key}", f"{self.quarter} {label}", spec, margin, headline)
         self.by_spec[spec] = cell
         return cell
 
@@ -420,12 +423,14 @@ def _received_by_category(layout: _Layout, vocabulary: Vocabulary) -> Table:
                     "received: all complaints",
                     CountSpec.of("received", quarter=this),
                     margin=True,
+                    headline=True,
                 ),
                 layout.count(
                     "received-ytd/all",
                     f"received in {q.year} to date: all",
                     CountSpec.of("received", quarter=ytd),
                     margin=True,
+                    headline=True,
                 ),
             ],
             total=True,
@@ -452,7 +457,12 @@ def _received_by_unit(
         ["In the quarter"],
     )
     for name, members in merge_small_units(tree, counts, rule):
-        label = name if len(members) == 1 else f"{name}, with {len(members) - 1} units within it"
+        merged = len(members) - 1
+        label = (
+            name
+            if not merged
+            else f"{name}, with {merged} unit{'s' if merged > 1 else ''} within it"
+        )
         spec = CountSpec.of("received", quarter=among(str(q)), unit=Among(members))
         table.rows.append(
             TableRow(label, [layout.count(f"unit/{name}", f"received: {label}", spec)])
@@ -500,7 +510,7 @@ def _outcomes(layout: _Layout, vocabulary: Vocabulary) -> Table:
     table.rows.append(
         TableRow(
             "All cases closed",
-            [layout.count("closed/all", "closed: all", spec, margin=True)],
+            [layout.count("closed/all", "closed: all", spec, margin=True, headline=True)],
             total=True,
         )
     )
@@ -601,7 +611,7 @@ def _open_cases(layout: _Layout, rows: Sequence[CaseRow]) -> Table:
         )
     ages = [age for row in rows if (age := _open_age(row, q)) is not None]
     total = layout.count(
-        "open/all", "open: all", CountSpec.of("open", snapshot=snapshot), margin=True
+        "open/all", "open: all", CountSpec.of("open", snapshot=snapshot), margin=True, headline=True
     )
     table.rows.append(
         TableRow(

@@ -275,3 +275,54 @@ def test_no_quarter_can_be_recovered_by_differencing_year_to_date_releases(
             if c.key not in published and RULE.is_small(cell_value(c, values)):
                 low, high = integer_range(every, values, published, c)
                 assert high - low >= RULE.threshold, (c.label, low, high)
+
+
+def test_a_small_quarter_that_the_year_to_date_headline_gives_away_is_refused() -> None:
+    # Q2 published its year-to-date total (30); Q3 has 5 complaints, and the year-to-date
+    # total is a headline figure that is never withheld: 35 - 30 gives the 5 away.
+    values = {("Q1", "a"): 10, ("Q2", "a"): 20, ("Q3", "a"): 5}
+    earlier = [
+        EarlierCell(
+            Cell("ytd", "2026Q2 received in 2026 to date: all", frozenset(list(values)[:2])),
+            published=True,
+            small=False,
+        )
+    ]
+    cells = [
+        Cell(
+            "q",
+            "2026Q3 received: all complaints",
+            frozenset({("Q3", "a")}),
+            margin=True,
+            headline=True,
+        ),
+        Cell(
+            "ytd",
+            "2026Q3 received in 2026 to date: all",
+            frozenset(values),
+            margin=True,
+            headline=True,
+        ),
+    ]
+
+    with pytest.raises(Unprotectable, match=r"^2026Q3 received: all complaints could be worked"):
+        protect(cells, values, earlier=earlier)
+
+
+def test_an_earlier_small_count_already_narrowed_by_later_corrections_does_not_block() -> None:
+    # Q2 withheld a (then 4) and b (then 50) under a published total of 54. Since then cases
+    # were recategorised: today a is 4 and b is 1, so Q2's own figures, read as today's, leave
+    # a only 0 to 5. Nothing Q3 withholds can change that, and Q3 does not narrow it further.
+    values = {"a": 4, "b": 1, "c": 40, "d": 30}
+    earlier = [
+        EarlierCell(Cell("a", "Q2: a", frozenset({"a"})), published=False, small=True),
+        EarlierCell(Cell("b", "Q2: b", frozenset({"b"})), published=False, small=False),
+        EarlierCell(
+            Cell("t", "Q2: total", frozenset({"a", "b"}), margin=True), published=True, small=False
+        ),
+    ]
+    cells = one_way({"c": 40, "d": 30})
+
+    protection = protect(cells, values, earlier=earlier)
+
+    assert protection.withheld == set()
