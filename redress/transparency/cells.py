@@ -120,15 +120,6 @@ class _Classes:
             key.append((dim, classes.get(value, classes[UNNAMED])))
         return (measure, tuple(key))
 
-    def every_atom(self, measure: str) -> Iterable[tuple[Atom, dict[str, str]]]:
-        ranges = [range(len(self.representative[d])) for d in self.dimensions]
-        for combination in itertools.product(*ranges):
-            record = {
-                d: self.representative[d][n]
-                for d, n in zip(self.dimensions, combination, strict=True)
-            }
-            yield (measure, tuple(zip(self.dimensions, combination, strict=True))), record
-
 
 @dataclass(frozen=True)
 class Atoms:
@@ -141,7 +132,11 @@ class Atoms:
 def atoms_of(
     specs: Sequence[CountSpec], records: Mapping[str, Iterable[Mapping[str, str]]]
 ) -> Atoms:
-    """Turn specs into sums over atoms and count today's `records` (by measure) into them."""
+    """Turn specs into sums over atoms and count today's `records` (by measure) into them.
+
+    A spec admits an atom when each of its filters admits the atom's class on that dimension,
+    so its atoms are the product of the classes it admits on each dimension: no need to test
+    every atom against every spec."""
     of_spec: dict[CountSpec, frozenset[object]] = {}
     values: Counter[object] = Counter()
     by_measure: dict[str, list[CountSpec]] = {}
@@ -149,12 +144,56 @@ def atoms_of(
         by_measure.setdefault(spec.measure, []).append(spec)
     for measure, measure_specs in by_measure.items():
         classes = _Classes.of(measure_specs)
-        members: dict[CountSpec, set[object]] = {s: set() for s in measure_specs}
-        for atom, combination in classes.every_atom(measure):
-            for spec in measure_specs:
-                if spec.admits(combination):
-                    members[spec].add(atom)
-        of_spec.update({s: frozenset(m) for s, m in members.items()})
+        for spec in measure_specs:
+            filters = dict(spec.filters)
+            admitted = [
+                [
+                    (dim, number)
+                    for number, value in enumerate(classes.representative[dim])
+                    if dim not in filters or filters[dim].admits(value)
+                ]
+                for dim in classes.dimensions
+            ]
+            of_spec[spec] = frozenset(
+                (measure, tuple(combination)) for combination in itertools.product(*admitted)
+            )
         for record in records.get(measure, ()):
             values[classes.atom(measure, record)] += 1
     return Atoms(of_spec=of_spec, values=dict(values))
+
+
+def _compatible(one: Filter, other: Filter) -> bool:
+    """Whether some value of the dimension passes both filters."""
+    if isinstance(one, Among) and isinstance(other, Among):
+        return bool(one.values & other.values)
+    if isinstance(one, Among):
+        return bool(one.values - other.values)
+    if isinstance(other, Among):
+        return bool(other.values - one.values)
+    return True  # two exclusions: a value neither names passes both
+
+
+def overlap(one: CountSpec, other: CountSpec) -> bool:
+    """Whether some record could be counted by both specs."""
+    if one.measure != other.measure:
+        return False
+    mine, theirs = dict(one.filters), dict(other.filters)
+    if any(isinstance(f, Among) and not f.values for f in (*mine.values(), *theirs.values())):
+        return False
+    return all(_compatible(mine[d], theirs[d]) for d in mine.keys() & theirs.keys())
+
+
+def linked(new: Sequence[CountSpec], earlier: Sequence[CountSpec]) -> list[int]:
+    """The positions of the `earlier` specs that a chain of overlapping specs links to a `new`
+    one. The others share no atom with anything linked to the new release, so nothing it
+    publishes can narrow them, and they cannot narrow it: they can be left out of its check."""
+    reached: list[CountSpec] = list(new)
+    pending = dict(enumerate(earlier))
+    found: list[int] = []
+    while reached:
+        spec = reached.pop()
+        joined = [i for i, other in pending.items() if overlap(spec, other)]
+        for i in joined:
+            reached.append(pending.pop(i))
+        found += joined
+    return sorted(found)

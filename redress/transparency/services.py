@@ -18,7 +18,7 @@ from redress.audit.selectors import chain_head
 from redress.audit.services import record_event, seal_pending
 from redress.people.models import Organisation, User
 from redress.transparency import selectors
-from redress.transparency.cells import CountSpec, atoms_of
+from redress.transparency.cells import CountSpec, atoms_of, linked
 from redress.transparency.disclosure import (
     Cell,
     EarlierCell,
@@ -145,7 +145,9 @@ def _earlier_cells(organisation: Organisation) -> list[_Earlier]:
 def _as_cells(
     draft: Draft, earlier: Sequence[_Earlier]
 ) -> tuple[list[Cell], dict[object, int], list[EarlierCell]]:
-    specs = [c.spec for c in draft.counts.values()] + [e.spec for e in earlier]
+    mine = [c.spec for c in draft.counts.values()]
+    earlier = [earlier[i] for i in linked(mine, [e.spec for e in earlier])]
+    specs = mine + [e.spec for e in earlier]
     atoms = atoms_of(specs, draft.records)
     cells = [
         Cell(c.key, c.label, atoms.of_spec[c.spec], c.margin, c.headline)

@@ -7,13 +7,14 @@ from datetime import date
 import pytest
 
 from redress.lib.workdays import WorkingCalendar
-from redress.transparency.cells import Among, CountSpec, Excluding, atoms_of
+from redress.transparency.cells import Among, CountSpec, Excluding, atoms_of, linked, overlap
 from redress.transparency.disclosure import Rule
 from redress.transparency.tables import (
     BadPeriod,
     CaseRow,
     Quarter,
     Vocabulary,
+    WorkingDayIndex,
     default_intervals,
     draft_release,
     merge_small_units,
@@ -165,3 +166,36 @@ def test_specs_become_sums_over_shared_atoms_including_empty_ones() -> None:
     assert sum(atoms.values.get(a, 0) for a in atoms.of_spec[ytd]) == 1
     # Q1 in category a is empty today, but an atom all the same.
     assert len(atoms.of_spec[ytd] - atoms.of_spec[quarter]) == 1
+
+
+def test_only_earlier_counts_linked_to_the_new_ones_are_checked_against_them() -> None:
+    def received(*quarters: str) -> CountSpec:
+        return CountSpec.of("received", quarter=Among(frozenset(quarters)))
+
+    new = [received("2026Q3"), received("2026Q1", "2026Q2", "2026Q3")]
+    earlier = [
+        received("2026Q2"),  # inside this year to date
+        received("2024Q1"),  # another year, linked to nothing new
+        received("2025Q4", "2026Q1"),  # a window across the year's end, overlapping this year
+        received("2025Q4"),  # linked to this year through that window
+        CountSpec.of("closed", quarter=Among(frozenset({"2026Q3"}))),  # another measure
+    ]
+
+    assert linked(new, earlier) == [0, 2, 3]
+    not_q3 = CountSpec.of("received", quarter=Excluding(frozenset({"2026Q3"})))
+    assert overlap(not_q3, received("2024Q1"))
+    assert not overlap(not_q3, received("2026Q3"))
+    assert overlap(not_q3, CountSpec.of("received", quarter=Excluding(frozenset({"2026Q2"}))))
+
+
+def test_the_working_day_index_counts_as_the_calendar_does() -> None:
+    # Across Christmas and New Year, with their bank holidays.
+    index = WorkingDayIndex(CALENDAR, date(2025, 12, 1), date(2026, 2, 1))
+
+    for start, end in [
+        (date(2025, 12, 1), date(2026, 2, 1)),
+        (date(2025, 12, 24), date(2025, 12, 29)),
+        (date(2025, 12, 31), date(2026, 1, 2)),
+        (date(2026, 1, 5), date(2026, 1, 5)),
+    ]:
+        assert index.working_days_between(start, end) == CALENDAR.working_days_between(start, end)
