@@ -11,7 +11,7 @@ import importlib
 import os
 import sys
 
-BENCHMARKS = ("audit_append", "audit_verify", "import_people", "intake")
+BENCHMARKS = ("audit_append", "audit_verify", "import_people", "intake", "stats_release")
 
 
 def main(argv: list[str] | None = None) -> int:
