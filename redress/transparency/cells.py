@@ -6,9 +6,10 @@ stores each of its cells' specs; a later release turns its own specs and every e
 into sums over the same atoms (`atoms_of`), so that the disclosure-control engine can see every
 way two releases' figures overlap, not only the ways a person thought of.
 
-An atom is one combination of a measure's dimension values, where each dimension's values are
-first merged into classes that no spec tells apart. Atoms with nothing in them today are atoms
-too: the attacker does not know that they are empty.
+An atom is a class of the measure's records that no spec tells apart: each dimension's values
+are first merged into classes, then the combinations of classes that the same specs admit.
+Atoms with nothing in them today are atoms too: the attacker does not know that they are
+empty.
 """
 
 from __future__ import annotations
@@ -82,7 +83,7 @@ class CountSpec:
         return cls(data["measure"], tuple(sorted(filters, key=lambda pair: pair[0])))
 
 
-Atom = tuple[str, tuple[tuple[str, int], ...]]
+Atom = tuple[str, int]
 
 
 @dataclass
@@ -112,13 +113,29 @@ class _Classes:
                 class_of[dim][value] = signature_class[signature]
         return cls(dimensions, class_of, representative)
 
-    def atom(self, measure: str, record: Mapping[str, str]) -> Atom:
-        key = []
+    def classes(self, record: Mapping[str, str]) -> tuple[int, ...]:
+        """The record's class on each dimension."""
+        found = []
         for dim in self.dimensions:
             classes = self.class_of[dim]
-            value = record.get(dim, "")
-            key.append((dim, classes.get(value, classes[UNNAMED])))
-        return (measure, tuple(key))
+            found.append(classes.get(record.get(dim, ""), classes[UNNAMED]))
+        return tuple(found)
+
+    def admitting(self, specs: Sequence[CountSpec]) -> list[list[int]]:
+        """For each dimension and class, the specs that admit it, as bits of an integer."""
+        filters = [dict(spec.filters) for spec in specs]
+        masks = []
+        for dim in self.dimensions:
+            on_dim = [(1 << bit, f.get(dim)) for bit, f in enumerate(filters)]
+            per_class = []
+            for value in self.representative[dim]:
+                mask = 0
+                for bit, found in on_dim:
+                    if found is None or found.admits(value):
+                        mask |= bit
+                per_class.append(mask)
+            masks.append(per_class)
+        return masks
 
 
 @dataclass(frozen=True)
@@ -134,31 +151,38 @@ def atoms_of(
 ) -> Atoms:
     """Turn specs into sums over atoms and count today's `records` (by measure) into them.
 
-    A spec admits an atom when each of its filters admits the atom's class on that dimension,
-    so its atoms are the product of the classes it admits on each dimension: no need to test
-    every atom against every spec."""
+    Every combination of one class per dimension is admitted by the specs whose filters all
+    admit its classes: the AND of each class's bits. Combinations admitted by the same specs
+    are one atom, since no published figure tells them apart."""
     of_spec: dict[CountSpec, frozenset[object]] = {}
     values: Counter[object] = Counter()
     by_measure: dict[str, list[CountSpec]] = {}
     for spec in specs:
         by_measure.setdefault(spec.measure, []).append(spec)
     for measure, measure_specs in by_measure.items():
+        measure_specs = list(dict.fromkeys(measure_specs))
         classes = _Classes.of(measure_specs)
-        for spec in measure_specs:
-            filters = dict(spec.filters)
-            admitted = [
-                [
-                    (dim, number)
-                    for number, value in enumerate(classes.representative[dim])
-                    if dim not in filters or filters[dim].admits(value)
-                ]
-                for dim in classes.dimensions
-            ]
-            of_spec[spec] = frozenset(
-                (measure, tuple(combination)) for combination in itertools.product(*admitted)
-            )
+        masks = classes.admitting(measure_specs)
+        every = (1 << len(measure_specs)) - 1
+        atom_of_signature: dict[int, Atom] = {}
+        atom_of_combination: dict[tuple[int, ...], Atom] = {}
+        for combination in itertools.product(*(range(len(m)) for m in masks)):
+            signature = every
+            for per_class, number in zip(masks, combination, strict=True):
+                signature &= per_class[number]
+            atom = atom_of_signature.setdefault(signature, (measure, len(atom_of_signature)))
+            atom_of_combination[combination] = atom
+        members: list[set[object]] = [set() for _ in measure_specs]
+        for signature, atom in atom_of_signature.items():
+            bit = 0
+            while signature:
+                if signature & 1:
+                    members[bit].add(atom)
+                signature >>= 1
+                bit += 1
+        of_spec.update({spec: frozenset(m) for spec, m in zip(measure_specs, members, strict=True)})
         for record in records.get(measure, ()):
-            values[classes.atom(measure, record)] += 1
+            values[atom_of_combination[classes.classes(record)]] += 1
     return Atoms(of_spec=of_spec, values=dict(values))
 
 
