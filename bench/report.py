@@ -81,6 +81,24 @@ def _cells(name: str, figures: dict[str, Any]) -> tuple[str, str]:
             f"({alone['one_hash']['cpu_ms']} ms CPU), {alone['all_cpus']['hashes_per_second']}/s "
             f"on all CPUs",
         )
+    if name == "stats_release":
+        cli, parts, last = (
+            figures["redress_stats_release"],
+            figures["parts_in_process"],
+            figures["last_release"],
+        )
+        return (
+            f"`redress stats release`, {figures['cases']:,} cases in {figures['units']} units, "
+            f"checked against {figures['earlier_releases']} earlier releases: {cli['seconds']} s, "
+            f"{cli['max_rss_mib']} MiB peak RSS; {last['withheld_small']} small counts and "
+            f"{last['withheld_to_protect_them']} others withheld of {last['counts']}",
+            f"in one process: reading the fact table {parts['read_seconds']} s, tabulating "
+            f"{parts['draft_seconds']} s, atoms {parts['atoms_seconds']} s; disclosure control: "
+            f"choosing what to withhold {parts['protect_seconds']} s, checking it "
+            f"{parts['check_seconds']} s ({parts['earlier_counts_linked']} of "
+            f"{parts['earlier_counts']} earlier counts linked, {parts['atoms']} atoms); each "
+            f"earlier release {figures['earlier_release_seconds_median']} s (median)",
+        )
     return "", ""
 
 

@@ -69,8 +69,9 @@ def run(databases: Databases) -> None:
     earlier_seconds = []
     for quarter in last.since(Quarter.of(FIRST_DAY))[:-1]:
         started = time.perf_counter()
-        publish_release(organisation=organisation, period=str(quarter),
-                        today=quarter.next().first_day)
+        publish_release(
+            organisation=organisation, period=str(quarter), today=quarter.next().first_day
+        )
         earlier_seconds.append(round(time.perf_counter() - started, 2))
 
     parts = _parts(organisation, last)
@@ -125,8 +126,12 @@ def _units(organisation: Any) -> list[str]:
         )
         names.append(region.name)
         branches = [
-            Unit(organisation=organisation, name=f"Region {r + 1} branch {b + 1}",
-                 kind="branch", parent=region)
+            Unit(
+                organisation=organisation,
+                name=f"Region {r + 1} branch {b + 1}",
+                kind="branch",
+                parent=region,
+            )
             for b in range(BRANCHES)
         ]
         Unit.objects.bulk_create(branches)
@@ -168,7 +173,8 @@ def _facts(organisation: Any, units: list[str]) -> None:
                 respondent_unit=rnd.choices(units, weights=unit_weights)[0],
                 received_on=received,
                 triaged_on=triaged if triaged <= last_day else None,
-                investigation_started_on=investigated if investigated and investigated <= last_day
+                investigation_started_on=investigated
+                if investigated and investigated <= last_day
                 else None,
                 decided_on=decided,
                 closed_on=closed_on,
@@ -211,11 +217,16 @@ def _parts(organisation: Any, last: Any) -> dict[str, float]:
     specs = [CountSpec.from_json(item["spec"]) for item in earlier]
     kept = linked(mine, specs)
     atoms = atoms_of(mine + [specs[i] for i in kept], draft.records)
-    cells = [Cell(c.key, c.label, atoms.of_spec[c.spec], c.margin, c.headline)
-             for c in draft.counts.values()]
+    cells = [
+        Cell(c.key, c.label, atoms.of_spec[c.spec], c.margin, c.headline)
+        for c in draft.counts.values()
+    ]
     earlier_cells = [
-        EarlierCell(Cell(f"e{i}", earlier[i]["label"], atoms.of_spec[specs[i]]),
-                    published=earlier[i]["published"], small=earlier[i]["small"])
+        EarlierCell(
+            Cell(f"e{i}", earlier[i]["label"], atoms.of_spec[specs[i]]),
+            published=earlier[i]["published"],
+            small=earlier[i]["small"],
+        )
         for i in kept
     ]
     to_atoms = time.perf_counter() - started
