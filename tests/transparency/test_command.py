@@ -47,3 +47,23 @@ def test_a_bad_quarter_exits_non_zero_with_one_line_on_stderr(db: None) -> None:
     assert result.stderr.splitlines() == [
         "CommandError: '2026-09' is not a quarter: write it as 2026Q3"
     ]
+
+
+@time_machine.travel("2026-11-25 09:00Z", tick=False)
+def test_a_release_that_would_reveal_a_small_count_is_refused_naming_the_cell(
+    organisation: Organisation,
+) -> None:
+    add_facts(organisation, 12, received_on=date(2026, 2, 2))
+    add_facts(organisation, 15, received_on=date(2026, 5, 5))
+    redress("stats", "release", "--period", "2026Q2", "--organisation", organisation.slug)
+    add_facts(organisation, 5, received_on=date(2026, 8, 3))
+
+    with pytest.raises(CommandError) as refused:
+        redress("stats", "release", "--period", "2026Q3", "--organisation", organisation.slug)
+
+    message = str(refused.value)
+    assert message.startswith(
+        "2026Q3 is refused: 2026Q3 received: Bullying and harassment could be worked out"
+    )
+    assert "\n" not in message
+    assert list(Release.objects.values_list("period", flat=True)) == ["2026Q2"]
