@@ -174,12 +174,11 @@ def atoms_of(
             atom_of_combination[combination] = atom
         members: list[set[object]] = [set() for _ in measure_specs]
         for signature, atom in atom_of_signature.items():
-            bit = 0
-            while signature:
-                if signature & 1:
-                    members[bit].add(atom)
-                signature >>= 1
-                bit += 1
+            remaining = signature
+            while remaining:  # one turn per spec that admits the atom, lowest bit first
+                lowest = remaining & -remaining
+                members[lowest.bit_length() - 1].add(atom)
+                remaining ^= lowest
         of_spec.update({spec: frozenset(m) for spec, m in zip(measure_specs, members, strict=True)})
         for record in records.get(measure, ()):
             values[atom_of_combination[classes.classes(record)]] += 1
