@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "redress.intake",
     "redress.portal",
     "redress.privacy",
+    "redress.publication",
     "redress.demo",
     "redress.analytics",
     "redress.transparency",

@@ -1,0 +1,317 @@
+"""Finding what to redact in a document's text, and replacing it.
+
+Three passes over the text, each in one sweep:
+1. the register's automaton over the folded text: full names, surname first, initials,
+   aliases, membership numbers, and surnames (kept only after a title such as "Mr", or when
+   someone of that surname has been named in full in the document);
+2. the first names and surnames of the people named in full, alone ("Ann said"), wherever
+   they are capitalised; a first name shared by two people named in the document is redacted
+   without saying which of them it is;
+3. identifiers by their shape (emails, phone numbers, postcodes, handles, profile links).
+An optional fourth pass adds the people a named-entity model finds who are not on the register.
+
+People whose `public_role` is set are kept when the release says so; a form that several people
+share is kept only if every one of them holds a public role, or the document names only the
+public one of them.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from enum import Enum
+
+import ahocorasick
+
+from redress.publication.folding import Folded, fold
+from redress.publication.identifiers import Identifier, identifiers_in
+from redress.publication.matcher import Hit, Matcher, Rule
+
+# Titles before a surname that make the surname alone a mention of a person.
+TITLES = frozenset(
+    (
+        "mr",
+        "mrs",
+        "ms",
+        "miss",
+        "mx",
+        "dr",
+        "prof",
+        "professor",
+        "sir",
+        "dame",
+        "lord",
+        "lady",
+        "rev",
+        "revd",
+        "cllr",
+        "councillor",
+        "comrade",
+        "brother",
+        "sister",
+        "baroness",
+        "baron",
+    )
+)
+BAR = "█████"
+UNNAMED = "[name]"
+
+
+class Style(Enum):
+    """How a release replaces a person: a consistent pseudonym, or a black bar."""
+
+    PSEUDONYM = "pseudonym"
+    BAR = "bar"
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """One redaction (or, with `kept`, a public office holder's name left in) in the original
+    text: [start, end), the rule that found it, and who it is within the document."""
+
+    start: int
+    end: int
+    rule: str
+    subject: str  # "person:<index>", "form:<folded words>" or "" for identifiers
+    label: str = ""  # the replacement when the release uses pseudonyms
+    kept: bool = False
+
+    def replacement(self, style: Style) -> str:
+        return BAR if style is Style.BAR else self.label
+
+
+# A named-entity recogniser: the spans of people's names it finds in a text.
+Recogniser = Callable[[str], Iterable[tuple[int, int]]]
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    start: int  # in folded text
+    end: int
+    rule: str
+    people: tuple[int, ...]
+    kept: bool
+
+
+def find_spans(
+    text: str,
+    matcher: Matcher,
+    *,
+    keep_public: bool = False,
+    recogniser: Recogniser | None = None,
+) -> list[Span]:
+    """Every redaction in `text`, in order, without overlaps, labelled Member A, B, ... in order
+    of first appearance; public office holders' names kept (as `kept` spans) if `keep_public`."""
+    folded = fold(text)
+    found, mentioned = _register_mentions(folded, text, matcher, keep_public=keep_public)
+    found = _context_mentions(folded, text, matcher, found, mentioned, keep_public=keep_public)
+    spans = [_to_span(folded, item) for item in found]
+    spans.extend(
+        Span(start, end, kind.rule, "", kind.value) for start, end, kind in identifiers_in(text)
+    )
+    if recogniser is not None:
+        spans.extend(_unregistered_people(text, recogniser, spans))
+    return _label(_merge(spans))
+
+
+def _unregistered_people(text: str, recogniser: Recogniser, spans: list[Span]) -> list[Span]:
+    """The recogniser's people that no register or identifier span already covers."""
+    covered = sorted((span.start, span.end) for span in spans)
+    starts = [start for start, _ in covered]
+    found = []
+    for start, end in recogniser(text):
+        index = bisect_right(starts, end - 1) - 1
+        if index >= 0 and covered[index][1] > start:
+            continue
+        found.append(Span(start, end, "named_entity", "form:" + fold(text[start:end]).text.strip()))
+    return found
+
+
+def _register_mentions(
+    folded: Folded, source: str, matcher: Matcher, *, keep_public: bool
+) -> tuple[list[_Found], dict[int, None]]:
+    full: list[Hit] = []
+    surnames: list[Hit] = []
+    for hit in matcher.hits(folded.text):
+        (surnames if hit.rule is Rule.SURNAME else full).append(hit)
+    full = _leftmost_longest(full)
+    mentioned = {hit.people[0]: None for hit in full if len(hit.people) == 1}
+    found = []
+    for hit in full:
+        people = _resolve(hit.people, mentioned)
+        # A membership number is never public, whoever holds it.
+        kept = hit.rule is not Rule.MEMBERSHIP_NUMBER and _kept(matcher, people, keep_public)
+        found.append(_Found(hit.start, hit.end, hit.rule.label, people, kept))
+    by_surname: dict[int, list[int]] = {}
+    for person in mentioned:
+        by_surname.setdefault(matcher.surnames[person], []).append(person)
+    starts = [item.start for item in found]
+    text = folded.text
+    for hit in surnames:
+        if _overlaps(found, starts, hit.start, hit.end):
+            continue
+        before = text.rfind(" ", 0, hit.start - 1) + 1
+        titled = text[before : hit.start - 1] in TITLES
+        named = by_surname.get(hit.surname, [])
+        if titled:
+            people = tuple(named) if len(named) == 1 else hit.people
+            found.append(
+                _Found(
+                    before, hit.end, "title_surname", people, _kept(matcher, people, keep_public)
+                )
+            )
+        elif named and _capitalised(folded, source, hit.start):
+            people = tuple(named)
+            found.append(
+                _Found(
+                    hit.start,
+                    hit.end,
+                    "surname_in_context",
+                    people,
+                    _kept(matcher, people, keep_public),
+                )
+            )
+        else:
+            continue
+        starts.insert(bisect_right(starts, found[-1].start), found[-1].start)
+        found.sort(key=lambda item: item.start)
+    return found, mentioned
+
+
+def _context_mentions(
+    folded: Folded,
+    text: str,
+    matcher: Matcher,
+    found: list[_Found],
+    mentioned: dict[int, None],
+    *,
+    keep_public: bool,
+) -> list[_Found]:
+    """First names alone, of the people the document names."""
+    by_first: dict[str, list[int]] = {}
+    for person in mentioned:
+        first = matcher.first_names[person]
+        if first:
+            by_first.setdefault(first, []).append(person)
+    if not by_first:
+        return found
+    automaton = ahocorasick.Automaton()
+    for key, people in by_first.items():
+        automaton.add_word(key, (len(key), tuple(people)))
+    automaton.make_automaton()
+    starts = [item.start for item in found]
+    extra = []
+    for end, (length, people) in automaton.iter(folded.text):
+        start = end - length + 2
+        if _overlaps(found, starts, start, end) or not _capitalised(folded, text, start):
+            continue
+        rule = "first_name_in_context" if len(people) == 1 else "first_name_ambiguous"
+        extra.append(_Found(start, end, rule, people, _kept(matcher, people, keep_public)))
+    return sorted(found + extra, key=lambda item: item.start)
+
+
+def _resolve(people: tuple[int, ...], mentioned: dict[int, None]) -> tuple[int, ...]:
+    """A form several people share stands for the one of them the document names, if only one."""
+    if len(people) == 1:
+        return people
+    named = tuple(person for person in people if person in mentioned)
+    return named if len(named) == 1 else people
+
+
+def _kept(matcher: Matcher, people: Iterable[int], keep_public: bool) -> bool:
+    return keep_public and all(matcher.public[person] for person in people)
+
+
+def _capitalised(folded: Folded, source: str, start: int) -> bool:
+    """Whether the word at folded `start` begins with a capital in the original."""
+    original = folded.original(start)
+    return original < len(source) and source[original].isupper()
+
+
+def _leftmost_longest(hits: list[Hit]) -> list[Hit]:
+    hits.sort(key=lambda hit: (hit.start, hit.start - hit.end))
+    chosen: list[Hit] = []
+    reach = -1
+    for hit in hits:
+        if hit.start >= reach:
+            chosen.append(hit)
+            reach = hit.end
+    return chosen
+
+
+def _overlaps(found: list[_Found], starts: list[int], start: int, end: int) -> bool:
+    index = bisect_right(starts, end - 1) - 1
+    return index >= 0 and found[index].end > start
+
+
+def _to_span(folded: Folded, item: _Found) -> Span:
+    start, end = folded.span(item.start, item.end)
+    if len(item.people) == 1:
+        subject = f"person:{item.people[0]}"
+    elif item.rule == "first_name_ambiguous":
+        subject = ""
+    else:
+        subject = "form:" + folded.text[item.start : item.end]
+    label = Identifier.MEMBERSHIP_NUMBER.value if item.rule == "membership_number" else ""
+    if item.rule == "first_name_ambiguous":
+        label = UNNAMED
+    return Span(start, end, item.rule, subject, label, item.kept)
+
+
+def _merge(spans: list[Span]) -> list[Span]:
+    """Overlapping spans become one: the first and longest, stretched to cover the others."""
+    spans.sort(key=lambda span: (span.start, span.start - span.end, span.kept))
+    merged: list[Span] = []
+    for span in spans:
+        if merged and span.start < merged[-1].end:
+            last = merged[-1]
+            if last.kept and not span.kept:
+                merged[-1] = Span(
+                    last.start, max(last.end, span.end), span.rule, span.subject, span.label
+                )
+            elif span.end > last.end:
+                merged[-1] = Span(
+                    last.start, span.end, last.rule, last.subject, last.label, last.kept
+                )
+            continue
+        merged.append(span)
+    return merged
+
+
+def _label(spans: list[Span]) -> list[Span]:
+    """Pseudonyms in order of first appearance: Member A, B, ..., Z, AA, AB, ..."""
+    letters: dict[str, str] = {}
+    labelled = []
+    for span in spans:
+        if span.label or span.kept:
+            labelled.append(span)
+            continue
+        pseudonym = letters.get(span.subject)
+        if pseudonym is None:
+            pseudonym = letters[span.subject] = "Member " + _letters(len(letters))
+        labelled.append(Span(span.start, span.end, span.rule, span.subject, pseudonym))
+    return labelled
+
+
+def _letters(number: int) -> str:
+    name = ""
+    number += 1
+    while number:
+        number, remainder = divmod(number - 1, 26)
+        name = chr(ord("A") + remainder) + name
+    return name
+
+
+def redact_text(text: str, spans: Iterable[Span], style: Style) -> str:
+    """`text` with every span that is not kept replaced."""
+    pieces = []
+    position = 0
+    for span in spans:
+        if span.kept:
+            continue
+        pieces.append(text[position : span.start])
+        pieces.append(span.replacement(style))
+        position = span.end
+    pieces.append(text[position:])
+    return "".join(pieces)
