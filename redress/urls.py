@@ -15,5 +15,6 @@ urlpatterns = [
     path("portal/", include("redress.portal.urls")),
     path("privacy/", include("redress.privacy.urls")),
     path("transparency/", include("redress.transparency.urls")),
+    path("publication/", include("redress.publication.urls")),
     path("api/v1/", api.urls),
 ]

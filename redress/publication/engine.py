@@ -29,31 +29,11 @@ from redress.publication.identifiers import Identifier, identifiers_in
 from redress.publication.matcher import Hit, Matcher, Rule
 
 # Titles before a surname that make the surname alone a mention of a person.
-TITLES = frozenset(
-    (
-        "mr",
-        "mrs",
-        "ms",
-        "miss",
-        "mx",
-        "dr",
-        "prof",
-        "professor",
-        "sir",
-        "dame",
-        "lord",
-        "lady",
-        "rev",
-        "revd",
-        "cllr",
-        "councillor",
-        "comrade",
-        "brother",
-        "sister",
-        "baroness",
-        "baron",
-    )
+_TITLES_WORDS = (
+    "mr mrs ms miss mx dr prof professor sir dame lord lady rev revd cllr councillor "
+    "comrade brother sister baroness baron"
 )
+TITLES = frozenset(_TITLES_WORDS.split())
 BAR = "█████"
 UNNAMED = "[name]"
 
@@ -92,6 +72,7 @@ class _Found:
     rule: str
     people: tuple[int, ...]
     kept: bool
+    subject: str
 
 
 def find_spans(
@@ -104,8 +85,8 @@ def find_spans(
     """Every redaction in `text`, in order, without overlaps, labelled Member A, B, ... in order
     of first appearance; public office holders' names kept (as `kept` spans) if `keep_public`."""
     folded = fold(text)
-    found, mentioned = _register_mentions(folded, text, matcher, keep_public=keep_public)
-    found = _context_mentions(folded, text, matcher, found, mentioned, keep_public=keep_public)
+    found, named = _register_mentions(folded, text, matcher, keep_public=keep_public)
+    found = _context_mentions(folded, text, matcher, found, named, keep_public=keep_public)
     spans = [_to_span(folded, item) for item in found]
     spans.extend(
         Span(start, end, kind.rule, "", kind.value) for start, end, kind in identifiers_in(text)
@@ -130,53 +111,79 @@ def _unregistered_people(text: str, recogniser: Recogniser, spans: list[Span]) -
 
 def _register_mentions(
     folded: Folded, source: str, matcher: Matcher, *, keep_public: bool
-) -> tuple[list[_Found], dict[int, None]]:
+) -> tuple[list[_Found], dict[int, str]]:
     full: list[Hit] = []
     surnames: list[Hit] = []
     for hit in matcher.hits(folded.text):
         (surnames if hit.rule is Rule.SURNAME else full).append(hit)
     full = _leftmost_longest(full)
-    mentioned = {hit.people[0]: None for hit in full if len(hit.people) == 1}
+    named = _named(full)
     found = []
     for hit in full:
-        people = _resolve(hit.people, mentioned)
+        people = _resolve(hit.people, named)
         # A membership number is never public, whoever holds it.
         kept = hit.rule is not Rule.MEMBERSHIP_NUMBER and _kept(matcher, people, keep_public)
-        found.append(_Found(hit.start, hit.end, hit.rule.label, people, kept))
+        found.append(
+            _Found(hit.start, hit.end, hit.rule.label, people, kept, _subject(people, named))
+        )
+    return _surname_mentions(folded, source, matcher, surnames, found, named, keep_public), named
+
+
+def _named(full: list[Hit]) -> dict[int, str]:
+    """Who the document names, and as whom: a person named by a form only they have, and the
+    people who share a whole name (they share its first name and surname too, so those words
+    alone stand for the same pseudonym)."""
+    named = {hit.people[0]: f"person:{hit.people[0]}" for hit in full if len(hit.people) == 1}
+    for hit in full:
+        if len(hit.people) > 1 and hit.rule in _WHOLE_NAME_RULES:
+            subject = _group(hit.people)
+            for person in hit.people:
+                named.setdefault(person, subject)
+    return named
+
+
+_WHOLE_NAME_RULES = (Rule.FULL_NAME, Rule.SURNAME_FIRST, Rule.ALIAS)
+
+
+def _surname_mentions(
+    folded: Folded,
+    source: str,
+    matcher: Matcher,
+    surnames: list[Hit],
+    found: list[_Found],
+    named: dict[int, str],
+    keep_public: bool,
+) -> list[_Found]:
+    """Surnames alone: after a title ("Mr Khan"), or capitalised when someone of that surname
+    is named in the document."""
     by_surname: dict[int, list[int]] = {}
-    for person in mentioned:
+    for person in named:
         by_surname.setdefault(matcher.surnames[person], []).append(person)
     starts = [item.start for item in found]
     text = folded.text
+    extra = []
     for hit in surnames:
         if _overlaps(found, starts, hit.start, hit.end):
             continue
         before = text.rfind(" ", 0, hit.start - 1) + 1
-        titled = text[before : hit.start - 1] in TITLES
-        named = by_surname.get(hit.surname, [])
-        if titled:
-            people = tuple(named) if len(named) == 1 else hit.people
-            found.append(
+        people = tuple(by_surname.get(hit.surname, ()))
+        if text[before : hit.start - 1] in TITLES:
+            if people:
+                kept = _kept(matcher, people, keep_public)
+                subject = _subject(people, named)
+            else:  # nobody of that surname is named: whichever of them it is, redact
+                kept = _kept(matcher, matcher.people_with_surname(hit.surname), keep_public)
+                subject = f"surname:{hit.surname}"
+            extra.append(_Found(before, hit.end, "title_surname", people, kept, subject))
+        elif people and _capitalised(folded, source, hit.start):
+            kept = _kept(matcher, people, keep_public)
+            extra.append(
                 _Found(
-                    before, hit.end, "title_surname", people, _kept(matcher, people, keep_public)
+                    hit.start, hit.end, "surname_in_context", people, kept,
+                    _subject(people, named),
                 )
-            )
-        elif named and _capitalised(folded, source, hit.start):
-            people = tuple(named)
-            found.append(
-                _Found(
-                    hit.start,
-                    hit.end,
-                    "surname_in_context",
-                    people,
-                    _kept(matcher, people, keep_public),
-                )
-            )
-        else:
-            continue
-        starts.insert(bisect_right(starts, found[-1].start), found[-1].start)
-        found.sort(key=lambda item: item.start)
-    return found, mentioned
+            )  # fmt: skip
+    return sorted(found + extra, key=lambda item: item.start) if extra else found
 
 
 def _context_mentions(
@@ -184,13 +191,13 @@ def _context_mentions(
     text: str,
     matcher: Matcher,
     found: list[_Found],
-    mentioned: dict[int, None],
+    named: dict[int, str],
     *,
     keep_public: bool,
 ) -> list[_Found]:
     """First names alone, of the people the document names."""
     by_first: dict[str, list[int]] = {}
-    for person in mentioned:
+    for person in named:
         first = matcher.first_names[person]
         if first:
             by_first.setdefault(first, []).append(person)
@@ -206,17 +213,33 @@ def _context_mentions(
         start = end - length + 2
         if _overlaps(found, starts, start, end) or not _capitalised(folded, text, start):
             continue
-        rule = "first_name_in_context" if len(people) == 1 else "first_name_ambiguous"
-        extra.append(_Found(start, end, rule, people, _kept(matcher, people, keep_public)))
+        subjects = {named[person] for person in people}
+        kept = _kept(matcher, people, keep_public)
+        if len(subjects) == 1:
+            extra.append(_Found(start, end, "first_name_in_context", people, kept, subjects.pop()))
+        else:
+            extra.append(_Found(start, end, "first_name_ambiguous", people, kept, ""))
     return sorted(found + extra, key=lambda item: item.start)
 
 
-def _resolve(people: tuple[int, ...], mentioned: dict[int, None]) -> tuple[int, ...]:
+def _subject(people: tuple[int, ...], named: dict[int, str]) -> str:
+    """Who a mention stands for, for its pseudonym."""
+    subjects = {named.get(person) for person in people}
+    if len(subjects) == 1 and None not in subjects:
+        return str(subjects.pop())
+    return f"person:{people[0]}" if len(people) == 1 else _group(people)
+
+
+def _group(people: tuple[int, ...]) -> str:
+    return "people:" + ",".join(str(person) for person in sorted(people))
+
+
+def _resolve(people: tuple[int, ...], named: dict[int, str]) -> tuple[int, ...]:
     """A form several people share stands for the one of them the document names, if only one."""
     if len(people) == 1:
         return people
-    named = tuple(person for person in people if person in mentioned)
-    return named if len(named) == 1 else people
+    one_of = tuple(person for person in people if named.get(person, "").startswith("person:"))
+    return one_of if len(one_of) == 1 else people
 
 
 def _kept(matcher: Matcher, people: Iterable[int], keep_public: bool) -> bool:
@@ -247,16 +270,12 @@ def _overlaps(found: list[_Found], starts: list[int], start: int, end: int) -> b
 
 def _to_span(folded: Folded, item: _Found) -> Span:
     start, end = folded.span(item.start, item.end)
-    if len(item.people) == 1:
-        subject = f"person:{item.people[0]}"
+    label = ""
+    if item.rule == Rule.MEMBERSHIP_NUMBER.label:
+        label = Identifier.MEMBERSHIP_NUMBER.value
     elif item.rule == "first_name_ambiguous":
-        subject = ""
-    else:
-        subject = "form:" + folded.text[item.start : item.end]
-    label = Identifier.MEMBERSHIP_NUMBER.value if item.rule == "membership_number" else ""
-    if item.rule == "first_name_ambiguous":
         label = UNNAMED
-    return Span(start, end, item.rule, subject, label, item.kept)
+    return Span(start, end, item.rule, item.subject, label, item.kept)
 
 
 def _merge(spans: list[Span]) -> list[Span]:
@@ -289,9 +308,14 @@ def _label(spans: list[Span]) -> list[Span]:
             continue
         pseudonym = letters.get(span.subject)
         if pseudonym is None:
-            pseudonym = letters[span.subject] = "Member " + _letters(len(letters))
+            pseudonym = letters[span.subject] = member_pseudonym(len(letters))
         labelled.append(Span(span.start, span.end, span.rule, span.subject, pseudonym))
     return labelled
+
+
+def member_pseudonym(number: int) -> str:
+    """The `number`th pseudonym, from 0: Member A, ..., Member Z, Member AA, ..."""
+    return "Member " + _letters(number)
 
 
 def _letters(number: int) -> str:

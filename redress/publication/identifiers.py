@@ -58,9 +58,40 @@ PATTERNS: dict[Identifier, re.Pattern[str]] = {
 }
 
 
+# Patterns that must hold a given character, and how far before it a match may start: these
+# are searched only around that character, which is rare in prose, instead of everywhere.
+_ANCHORS = {
+    Identifier.PROFILE_LINK: ("/", 64),
+    Identifier.EMAIL: ("@", 64),
+    Identifier.HANDLE: ("@", 1),
+}
+_WINDOW_AFTER = 256
+
+
 def identifiers_in(text: str) -> Iterator[tuple[int, int, Identifier]]:
     """Every identifier in `text` as (start, end, kind); spans of different kinds may overlap."""
     for kind, pattern in PATTERNS.items():
-        for found in pattern.finditer(text):
-            group = "value" if kind is Identifier.MEMBERSHIP_NUMBER else 0
-            yield found.start(group), found.end(group), kind
+        group = "value" if kind is Identifier.MEMBERSHIP_NUMBER else 0
+        if kind in _ANCHORS:
+            character, reach = _ANCHORS[kind]
+            found = _around(text, pattern, character, reach)
+        else:
+            found = pattern.finditer(text)
+        for match in found:
+            yield match.start(group), match.end(group), kind
+
+
+def _around(
+    text: str, pattern: re.Pattern[str], character: str, reach: int
+) -> Iterator[re.Match[str]]:
+    """The pattern's matches that hold `character`, searched in a window around each one."""
+    seen_to = -1
+    position = text.find(character)
+    while position >= 0:
+        start = max(position - reach, seen_to, 0)
+        for match in pattern.finditer(text, start, min(position + _WINDOW_AFTER, len(text))):
+            if match.start() <= position < match.end():
+                yield match
+                seen_to = match.end()
+                break
+        position = text.find(character, max(position + 1, seen_to))

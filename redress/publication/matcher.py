@@ -36,33 +36,12 @@ class Rule(IntEnum):
         return self.name.lower()
 
 
-# Words that are part of a surname rather than a given name ("Anna van der Berg").
-SURNAME_PARTICLES = frozenset(
-    (
-        "van",
-        "von",
-        "der",
-        "den",
-        "de",
-        "del",
-        "della",
-        "di",
-        "da",
-        "dos",
-        "du",
-        "la",
-        "le",
-        "al",
-        "el",
-        "o",  # O'Brien folds to "o brien"
-        "d",  # D'Souza
-        "bin",
-        "ibn",
-        "ap",
-        "st",
-    )
-)
+# Words that are part of a surname rather than a given name ("Anna van der Berg"); "o" and "d"
+# because O'Brien and D'Souza fold to "o brien" and "d souza".
+_SURNAME_PARTICLES_WORDS = "van von der den de del della di da dos du la le al el o d bin ibn ap st"
+SURNAME_PARTICLES = frozenset(_SURNAME_PARTICLES_WORDS.split())
 MAX_KEY_LENGTH = 255
+_RULES = (None, *Rule)  # a rule by its number, without Enum's lookup
 _LENGTH_BITS = 8
 _RULE_BITS = 3
 
@@ -75,7 +54,7 @@ class Hit:
     end: int
     rule: Rule
     people: tuple[int, ...]  # indexes into the matcher's people
-    surname: int = -1  # for Rule.SURNAME, the surname's index
+    surname: int = -1  # for Rule.SURNAME (whose people are left empty), the surname's index
 
 
 @dataclass
@@ -100,11 +79,11 @@ class Matcher:
         for end, value in self.automaton.iter(folded):
             length = value & 0xFF
             value >>= _LENGTH_BITS
-            rule = Rule(value & 0b111)
+            rule = _RULES[value & 0b111]
             value >>= _RULE_BITS
             start = end - length + 2  # the key's words, without its two padding spaces
             if rule is Rule.SURNAME:
-                yield Hit(start, end, rule, tuple(self.surname_people.get(value, ())), value)
+                yield Hit(start, end, rule, (), value)  # its bearers: people_with_surname
             elif value & 1:
                 yield Hit(start, end, rule, shared[value >> 1])
             else:
