@@ -11,7 +11,14 @@ import importlib
 import os
 import sys
 
-BENCHMARKS = ("audit_append", "audit_verify", "import_people", "intake", "stats_release")
+BENCHMARKS = (
+    "audit_append",
+    "audit_verify",
+    "import_people",
+    "intake",
+    "stats_release",
+    "redaction",
+)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -116,16 +116,25 @@ def _register_mentions(
     surnames: list[Hit] = []
     for hit in matcher.hits(folded.text):
         (surnames if hit.rule is Rule.SURNAME else full).append(hit)
-    full = _leftmost_longest(full)
-    named = _named(full)
+    groups = _overlapping_groups(
+        [hit for hit in full if hit.rule not in _WRITTEN_RULES or _written(folded, source, hit)]
+    )
+    # Where forms overlap ("Green Aisha Khan": Aisha Green surname first, or Aisha Khan), the
+    # union is redacted and the most specific form says who it is; forms of equal rank are
+    # all taken to be named, so that their first names alone are redacted too.
+    named = _named(
+        [group[0] for group in groups]
+        + [hit for group in groups for hit in group[1:] if hit.rule == group[0].rule]
+    )
     found = []
-    for hit in full:
+    for group in groups:
+        hit = group[0]
         people = _resolve(hit.people, named)
         # A membership number is never public, whoever holds it.
         kept = hit.rule is not Rule.MEMBERSHIP_NUMBER and _kept(matcher, people, keep_public)
-        found.append(
-            _Found(hit.start, hit.end, hit.rule.label, people, kept, _subject(people, named))
-        )
+        start = min(member.start for member in group)
+        end = max(member.end for member in group)
+        found.append(_Found(start, end, hit.rule.label, people, kept, _subject(people, named)))
     return _surname_mentions(folded, source, matcher, surnames, found, named, keep_public), named
 
 
@@ -252,15 +261,38 @@ def _capitalised(folded: Folded, source: str, start: int) -> bool:
     return original < len(source) and source[original].isupper()
 
 
-def _leftmost_longest(hits: list[Hit]) -> list[Hit]:
+def _overlapping_groups(hits: list[Hit]) -> list[list[Hit]]:
+    """Hits in runs that overlap, the most specific rule first in each; a hit wholly inside a
+    longer one is dropped ("Andrew Smith" inside "John Andrew Smith")."""
     hits.sort(key=lambda hit: (hit.start, hit.start - hit.end))
-    chosen: list[Hit] = []
+    groups: list[list[Hit]] = []
     reach = -1
     for hit in hits:
-        if hit.start >= reach:
-            chosen.append(hit)
-            reach = hit.end
-    return chosen
+        if hit.end <= reach:
+            continue
+        if hit.start < reach:
+            group = groups[-1]
+            if hit.rule < group[0].rule:
+                group.insert(0, hit)
+            else:
+                group.append(hit)
+        else:
+            groups.append([hit])
+        reach = hit.end
+    return groups
+
+
+# Forms that count only as people write them: initials as capitals before a capitalised surname
+# ("J. Smith", not "a hall"), a surname first before a capitalised given name ("KHAN, Aisha",
+# not "green mark" in running prose).
+_WRITTEN_RULES = (Rule.INITIALS, Rule.SURNAME_FIRST)
+
+
+def _written(folded: Folded, source: str, hit: Hit) -> bool:
+    last_word = folded.text.rfind(" ", hit.start, hit.end) + 1
+    if not _capitalised(folded, source, last_word):
+        return False
+    return hit.rule is not Rule.INITIALS or _capitalised(folded, source, hit.start)
 
 
 def _overlaps(found: list[_Found], starts: list[int], start: int, end: int) -> bool:

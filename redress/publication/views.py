@@ -43,7 +43,9 @@ class AddRedactionForm(forms.Form):
         label="Words to redact", max_length=services.MAX_PHRASE_LENGTH,
         help_text="Every occurrence is redacted, in any case.",
     )  # fmt: skip
-    reason = forms.CharField(label="Reason", widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label="Reason for the redaction", widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class UndoForm(forms.Form):
@@ -133,6 +135,11 @@ def _review_page(
     )
 
 
+def _sentence(error: Exception) -> str:
+    message = str(error)
+    return message[:1].upper() + message[1:] + "."
+
+
 def _separator(document: RedactedDocument) -> str:
     return PAGE_BREAK if document.format == Format.PDF.value else "\n"
 
@@ -172,7 +179,7 @@ def undo_redaction(request: HttpRequest, document_id: int, redaction_id: int) ->
     try:
         services.undo_redaction(redaction, actor=user, reason=form.cleaned_data["reason"])
     except services.PublicationRefused as error:
-        messages.error(request, str(error).capitalize() + ".")
+        messages.error(request, _sentence(error))
         return _review_page(request, found, status=400)
     messages.success(request, "The redaction is undone; those words will be published.")
     return redirect("publication:document", found.pk)
@@ -186,7 +193,7 @@ def submit(request: HttpRequest, document_id: int) -> HttpResponse:
     try:
         services.submit_for_release(found, actor=user)
     except services.PublicationRefused as error:
-        messages.error(request, str(error).capitalize() + ".")
+        messages.error(request, _sentence(error))
         return _review_page(request, found, status=400)
     messages.success(request, "Submitted: a second person must now approve the release.")
     return redirect("publication:document", found.pk)
@@ -200,7 +207,7 @@ def approve(request: HttpRequest, document_id: int) -> HttpResponse:
     try:
         services.approve_release(found, actor=user)
     except services.PublicationRefused as error:
-        messages.error(request, str(error).capitalize() + ".")
+        messages.error(request, _sentence(error))
         return _review_page(request, found, status=400)
     messages.success(request, "Released. The redacted document can no longer change.")
     return redirect("publication:document", found.pk)
