@@ -95,3 +95,34 @@ def test_a_word_document_loses_its_author_and_header_names(matcher: Matcher) -> 
     assert document.core_properties.author == ""
     header = document.sections[0].header.paragraphs[0].text
     assert "Nowak" not in header and header.startswith("Copy for Member")
+
+
+def test_image_pixels_under_a_pdf_redaction_are_removed_not_covered(matcher: Matcher) -> None:
+    pdf = pymupdf.open()
+    page = pdf.new_page()
+    red = pymupdf.Pixmap(pymupdf.csRGB, pymupdf.IRect(0, 0, 100, 20), False)
+    red.set_rect(red.irect, (200, 0, 0))
+    page.insert_image(pymupdf.Rect(60, 60, 260, 100), pixmap=red)  # a photo behind the name
+    page.insert_text((72, 84), "Aisha Khan signed the photograph.", fontsize=12)
+    result = redact_document(pdf.tobytes(), Format.PDF, matcher)
+    with pymupdf.open(stream=result.output, filetype="pdf") as redacted:
+        (image,) = redacted[0].get_images(full=True)
+        pixels = pymupdf.Pixmap(redacted, image[0])
+        assert pixels.pixel(30, 10) == (255, 255, 255)  # under the name: blanked in the image
+        assert pixels.pixel(95, 10) == (200, 0, 0)  # beyond it: untouched
+        assert "Aisha" not in redacted[0].get_text()
+
+
+def test_the_optional_named_entity_pass_finds_people_not_on_the_register(
+    matcher: Matcher,
+) -> None:
+    from redress.publication.redaction import named_entity_recogniser
+
+    text = "Aisha Khan met Gordon Brown in Manchester on Monday."
+    without = redact_document(text.encode(), Format.TEXT, matcher)
+    assert b"Gordon Brown" in without.output
+    with_ner = redact_document(
+        text.encode(), Format.TEXT, matcher, recogniser=named_entity_recogniser()
+    )
+    assert with_ner.output == b"Member A met Member B in Manchester on Monday."
+    assert [span.rule for span in with_ner.spans] == ["full_name", "named_entity"]
