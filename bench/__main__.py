@@ -18,6 +18,7 @@ BENCHMARKS = (
     "intake",
     "stats_release",
     "redaction",
+    "fairness_report",
 )
 
 

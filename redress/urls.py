@@ -17,4 +17,6 @@ urlpatterns = [
     path("transparency/", include("redress.transparency.urls")),
     path("publication/", include("redress.publication.urls")),
     path("api/v1/", api.urls),
+    path("analytics/", include("redress.analytics.urls")),
+    path("survey/", include("redress.analytics.survey_urls")),
 ]

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from redress.analytics.models import IMPORTABLE_OUTCOMES, CaseFact, Source
@@ -74,32 +74,28 @@ def import_history(
     *, organisation: Organisation, data: bytes, encoding: str = "utf-8-sig"
 ) -> HistoryImport:
     """Check the whole file, then import every row as an imported case fact, or raise
-    HistoryImportError and import nothing."""
-    facts, problems, total = _checked(organisation, data, encoding)
+    HistoryImportError and import nothing. The file is read twice (checked, then written in
+    batches), so a file of a million cases never becomes a million objects at once."""
+    references, problems, total = _checked(data, encoding)
     if total:
         raise HistoryImportError(problems, total)
-    if not facts:
+    if not references:
         raise HistoryImportError(["the file has no cases"], 1)
     with transaction.atomic():
-        taken = _taken_references(organisation)
-        clashes = [f for f in facts if f.reference in taken]
+        clashes = sorted(references & _taken_references(organisation))
         if clashes:
             raise HistoryImportError(
-                [
-                    f"case_ref {f.reference!r} is already in Redress"
-                    for f in clashes[:MAX_PROBLEMS_KEPT]
-                ],
+                [f"case_ref {ref!r} is already in Redress" for ref in clashes[:MAX_PROBLEMS_KEPT]],
                 len(clashes),
             )
-        for start in range(0, len(facts), BATCH_SIZE):
-            CaseFact.objects.bulk_create(facts[start : start + BATCH_SIZE])
+        still_open = _write(organisation, _rows(data, encoding))
         record_event(
             organisation=organisation,
             actor=None,
             action="analytics.history_imported",
-            data={"rows": len(facts)},
+            data={"rows": len(references)},
         )
-    return HistoryImport(rows=len(facts), open_cases=sum(1 for f in facts if f.closed_on is None))
+    return HistoryImport(rows=len(references), open_cases=still_open)
 
 
 def _taken_references(organisation: Organisation) -> set[str]:
@@ -108,31 +104,51 @@ def _taken_references(organisation: Organisation) -> set[str]:
     )
 
 
-def _checked(
-    organisation: Organisation, data: bytes, encoding: str
-) -> tuple[list[CaseFact], list[str], int]:
+def _checked(data: bytes, encoding: str) -> tuple[set[str], list[str], int]:
     problems: list[str] = []
     total = 0
-    facts: list[CaseFact] = []
     seen: dict[str, int] = {}
-    now = timezone.now()
     today = timezone.localdate()
     try:
-        rows = list(_rows(data, encoding))
+        for line, row in _rows(data, encoding):
+            row_problems = _row_problems(row, today)
+            ref = row["case_ref"]
+            if ref and ref in seen:
+                row_problems.append(f"case_ref {ref!r} is also on line {seen[ref]}")
+            seen.setdefault(ref, line)
+            if row_problems:
+                total += len(row_problems)
+                if len(problems) < MAX_PROBLEMS_KEPT:
+                    problems.extend(f"line {line}: {p}" for p in row_problems)
     except (UnicodeDecodeError, csv.Error) as error:
         raise HistoryImportError([f"the file cannot be read as CSV: {error}"], 1) from None
-    for line, row in rows:
-        row_problems = _row_problems(row, today)
-        ref = row["case_ref"]
-        if ref and ref in seen:
-            row_problems.append(f"case_ref {ref!r} is also on line {seen[ref]}")
-        seen.setdefault(ref, line)
-        if row_problems:
-            total += len(row_problems)
-            problems.extend(f"line {line}: {p}" for p in row_problems)
-            continue
-        facts.append(_fact(organisation, row, now))
-    return facts, problems[:MAX_PROBLEMS_KEPT], total
+    return set(seen), problems[:MAX_PROBLEMS_KEPT], total
+
+
+def _write(organisation: Organisation, rows: Iterator[tuple[int, dict[str, str]]]) -> int:
+    """Write the checked rows; return how many are still open. On PostgreSQL with COPY, since
+    `bulk_create` spends most of a large import building its SQL."""
+    now = timezone.now()
+    still_open = 0
+    facts = (_fact(organisation, row, now) for _, row in rows)
+    if connection.vendor == "postgresql":
+        columns = [f.column for f in CaseFact._meta.concrete_fields if f.column != "id"]
+        names = [f.attname for f in CaseFact._meta.concrete_fields if f.column != "id"]
+        sql = f"COPY {CaseFact._meta.db_table} ({', '.join(columns)}) FROM STDIN"
+        with connection.cursor() as cursor, cursor.copy(sql) as copy:
+            for fact in facts:
+                still_open += fact.closed_on is None
+                copy.write_row([getattr(fact, name) for name in names])
+        return still_open
+    batch: list[CaseFact] = []
+    for fact in facts:
+        still_open += fact.closed_on is None
+        batch.append(fact)
+        if len(batch) == BATCH_SIZE:
+            CaseFact.objects.bulk_create(batch)
+            batch = []
+    CaseFact.objects.bulk_create(batch)
+    return still_open
 
 
 def _rows(data: bytes, encoding: str) -> Iterator[tuple[int, dict[str, str]]]:

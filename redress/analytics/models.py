@@ -99,3 +99,61 @@ class CaseFact(models.Model):
     @property
     def is_open(self) -> bool:
         return self.closed_on is None
+
+
+class SurveyParty(models.TextChoices):
+    COMPLAINANT = "complainant", "Complainant"
+    RESPONDENT = "respondent", "Respondent"
+
+
+class SurveyInvitation(models.Model):
+    """An invitation to a party of a closed case to say whether they were treated fairly.
+    It records that they answered, never what: answers are kept apart, unlinked."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="survey_invitations")
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="survey_invitations"
+    )
+    party = models.CharField(max_length=12, choices=SurveyParty.choices)
+    invited_at = models.DateTimeField()
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["case", "person"], name="one_survey_per_party"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Survey invitation {self.pk}"
+
+
+class SurveyAnswer(models.Model):
+    """One party's answers, with only what the results are broken down by: their part in the
+    case, its category, the group they declared (if any) and the quarter they answered in.
+    Nothing links it back to the invitation or the person."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    party = models.CharField(max_length=12, choices=SurveyParty.choices)
+    category = models.CharField(max_length=30)
+    group = models.CharField(max_length=60, blank=True)
+    quarter = models.CharField(max_length=7, help_text="e.g. 2025-Q3")
+    treated_fairly = models.PositiveSmallIntegerField(help_text="1 (not at all) to 5 (fully)")
+    listened_to = models.PositiveSmallIntegerField(help_text="1 (not at all) to 5 (fully)")
+    confidence = models.PositiveSmallIntegerField(
+        help_text="Confidence in the complaints process, 1 (none) to 5 (complete)"
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(treated_fairly__gte=1, treated_fairly__lte=5)
+                & Q(listened_to__gte=1, listened_to__lte=5)
+                & Q(confidence__gte=1, confidence__lte=5),
+                name="survey_answers_on_the_scale",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Survey answer {self.pk}"

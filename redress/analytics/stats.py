@@ -15,8 +15,11 @@ simulated histories. Each group of a dimension is compared with the rest of that
   Cramér's V with a bootstrap 95 % interval.
 
 p-values are adjusted for the number of comparisons in the report (Benjamini-Hochberg), and a
-comparison is a finding when its adjusted p is below `ALPHA`. A group too small to say anything
-about is reported as too small, never tested, so it can neither be flagged nor dilute the rest.
+comparison is a finding when its adjusted p is below `ALPHA` and its effect is material (see
+`MATERIAL`): with a million cases a gap of a day is "significant", and one group far slower
+makes every other group look a little faster than the rest; neither is a finding. A group too
+small to say anything about is reported as too small, never tested, so it can neither be
+flagged nor dilute the rest.
 """
 
 from __future__ import annotations
@@ -33,6 +36,9 @@ Z95 = 1.959963984540054
 # Below these a group is reported as too small: a handful of cases cannot show a pattern, and
 # the tests' approximations do not hold.
 MIN_CASES = 30
+# The smallest effects worth flagging: a quarter more or less likely to reach the milestone on
+# any day, or to be upheld; or a distribution shifted by a "small" Cramér's V.
+MATERIAL = {"hazard_ratio": 1.25, "rate_ratio": 1.25, "cramers_v": 0.1}
 MIN_EVENTS = 10
 BOOTSTRAP_RESAMPLES = 200
 MONTE_CARLO_RESAMPLES = 2000
@@ -66,8 +72,21 @@ class Comparison:
     detail: dict[str, float | None] = field(default_factory=dict)
 
     @property
-    def flagged(self) -> bool:
+    def significant(self) -> bool:
         return self.adjusted_p is not None and self.adjusted_p < ALPHA
+
+    @property
+    def material(self) -> bool:
+        if self.effect is None:
+            return False
+        threshold = MATERIAL[self.effect.name]
+        if self.effect.name == "cramers_v":
+            return self.effect.value >= threshold
+        return self.effect.value >= threshold or self.effect.value <= 1 / threshold
+
+    @property
+    def flagged(self) -> bool:
+        return self.significant and self.material
 
 
 # --- Times: Kaplan-Meier and the log-rank test -------------------------------------------------
