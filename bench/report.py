@@ -113,6 +113,18 @@ def _cells(name: str, figures: dict[str, Any]) -> tuple[str, str]:
             f"identifier recall {theirs['recall']['identifiers']:.2%}; Redress "
             f"{figures['speedup']}x faster",
         )
+    if name == "fairness_report":
+        planted = figures["slower_category_flagged"] and figures["less_upheld_category_flagged"]
+        return (
+            f"fairness report over {figures['cases']:,} imported cases: "
+            f"{figures['report_seconds_median']} s in process (median of 3), "
+            f"`redress analytics report` {figures['report_command_seconds']} s; "
+            f"{figures['comparisons']} comparisons, planted differences "
+            f"{'both flagged' if planted else 'NOT both flagged'}, "
+            f"{len(figures['other_findings'])} other findings",
+            f"`redress import-history` of the same cases: {figures['import_rows_per_second']:,} "
+            f"rows/s ({figures['import_seconds']} s)",
+        )
     return "", ""
 
 
