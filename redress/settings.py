@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "redress.demo",
     "redress.analytics",
     "redress.transparency",
+    "redress.evidence",
 ]
 
 MIDDLEWARE = [
@@ -216,6 +217,15 @@ REDRESS_ESCROW_KEY = env(
     "Key of the held-report escrow (keyed hashes of respondents, wrapping of report keys); "
     "derived from SECRET_KEY when empty. Changing it makes held reports unmatchable.",
     secret=True,
+)
+REDRESS_EVIDENCE_ROOT = Path(
+    env(
+        "REDRESS_EVIDENCE_ROOT",
+        str(VAR_DIR / "evidence"),
+        "Folder of the evidence store: every file kept once under its SHA-256, never changed. "
+        "Back it up with the database.",
+        shown_default="`evidence` in `REDRESS_VAR_DIR`",
+    )
 )
 REDRESS_REMIND_WORKING_DAYS_BEFORE = env_int(
     "REDRESS_REMIND_WORKING_DAYS_BEFORE",

@@ -1,0 +1,420 @@
+"""Chat exports read into messages: WhatsApp (Android and iOS layouts, the `.txt` or the exported
+ZIP), Telegram's JSON export, and a plain CSV of timestamp, sender and text.
+
+Pure functions over bytes, with no database, so the console command, the import service and the
+tests all read a chat the same way. Every message comes out with its timestamp in ISO 8601 (local
+time, as the export shows it: exports carry no time zone), its sender (None for events of the
+group itself), its text with Unicode direction marks removed, its kind (`message`, or `system`
+for joins, leaves, deleted messages and media left out of the export) and the name of any file
+attached to it.
+
+WhatsApp writes dates in the phone's locale. Whether a date is day-first or month-first is
+decided once from every date in the file (a day above 12 settles it; failing that, the order in
+which the dates run forwards), never guessed line by line.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, NamedTuple
+
+import orjson
+
+from redress.evidence import archives
+
+MESSAGE = "message"
+SYSTEM = "system"
+
+# Left-to-right and right-to-left marks, embeddings, overrides and isolates, and the byte-order
+# mark: WhatsApp puts them around names, phone numbers and its own notices.
+DIRECTION_MARKS = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff"
+_WITHOUT_MARKS = str.maketrans("", "", DIRECTION_MARKS)
+_MARK_PREFIXES = tuple(DIRECTION_MARKS)
+
+# One message header at the start of a line. Android: `31/12/2023, 21:15 - `; iOS:
+# `[31/12/2023, 21:15:42] `; either with a 12-hour clock (`9:15 pm`, `9:15\u202fPM`), dots or
+# dashes in the date, and an optional direction mark before it.
+_HEADER = re.compile(
+    r"^[\u200e\u200f]?(\[?)(\d{1,4}[./-]\d{1,2}[./-]\d{1,4}),? "
+    r"(\d{1,2}[:.]\d{2}(?:[:.]\d{2})?(?:[ \u202f\u00a0]?[AaPp]\.?[ \u202f\u00a0]?[Mm]\.?)?)"
+    r"(?:\] | - )",
+    re.MULTILINE,
+)
+_DATE = re.compile(r"(\d{1,4})[./-](\d{1,2})[./-](\d{1,4})")
+_TIME = re.compile(r"(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?\s*(?:([AaPp])\.?\s*[Mm]\.?)?")
+
+# What WhatsApp writes in place of a message it did not export or that was deleted: a system
+# notice attached to the sender's name (text compared without direction marks and final stop).
+_NOTICES_FROM_SENDER = frozenset(
+    {
+        "<Media omitted>",
+        "This message was deleted",
+        "You deleted this message",
+        "image omitted",
+        "video omitted",
+        "audio omitted",
+        "sticker omitted",
+        "GIF omitted",
+        "document omitted",
+        "Contact card omitted",
+        "null",
+    }
+)
+_NOTICES_FROM_SENDER = _NOTICES_FROM_SENDER | {f"{notice}." for notice in _NOTICES_FROM_SENDER}
+_ANDROID_ATTACHED = " (file attached)"
+_IOS_ATTACHED = re.compile(r"<attached: ([^>\n]+)>")
+# A "sender" with quotes in it, or one this long, is the group's own notice that has a colon in
+# it (`Ada changed the subject to "AGM: 5pm"`), not a person's name.
+MAX_SENDER_CHARS = 80
+MAX_CHAT_BYTES = 512 * 1024 * 1024
+
+
+class ChatUnreadable(ValueError):
+    """The file is not a chat export this module can read, with a reason a person can act on."""
+
+
+class Message(NamedTuple):
+    """One message (a tuple, because a million of them are built at a time)."""
+
+    timestamp: str
+    sender: str | None
+    text: str
+    kind: str
+    attachment: str | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        row: dict[str, Any] = {
+            "timestamp": self.timestamp,
+            "sender": self.sender,
+            "text": self.text,
+            "kind": self.kind,
+        }
+        if self.attachment is not None:
+            row["attachment"] = self.attachment
+        return row
+
+
+@dataclass
+class Chat:
+    """A parsed export: its format, how its dates were read, its messages in order, and the files
+    of the ZIP it came in (name to bytes), if any, that messages name as attachments."""
+
+    format: str
+    date_order: str
+    messages: list[Message]
+    files: dict[str, bytes] = field(default_factory=dict)
+
+    def senders(self) -> list[str]:
+        return sorted({m.sender for m in self.messages if m.sender is not None})
+
+    def missing_attachments(self) -> list[str]:
+        named = {m.attachment for m in self.messages if m.attachment is not None}
+        return sorted(named - set(self.files))
+
+
+def read_chat(data: bytes, *, name: str = "") -> Chat:
+    """The chat in `data`: a WhatsApp `.txt` or exported ZIP, a Telegram `result.json`, or a CSV
+    with timestamp, sender and text columns. ChatUnreadable says why a file is none of these."""
+    if len(data) > MAX_CHAT_BYTES:
+        raise ChatUnreadable("the chat export is larger than 512 MB")
+    if data.startswith(b"PK\x03\x04"):
+        return _read_zip(data)
+    text = _decode(data)
+    head = text.lstrip(DIRECTION_MARKS + " \t\r\n")[:4096]
+    if head.startswith("{"):
+        return read_telegram(text)
+    first_line = head.split("\n", 1)[0].strip().lower()
+    if name.lower().endswith(".csv") or _is_csv_header(first_line):
+        return read_csv(text)
+    return read_whatsapp(text)
+
+
+def read_whatsapp(text: str, *, files: dict[str, bytes] | None = None) -> Chat:
+    """A WhatsApp export's text (Android or iOS layout) as messages."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # Splitting on the headers leaves, after the text before the first one, four items for each
+    # message: the iOS bracket (or nothing), date, time and the body up to the next header.
+    parts = _HEADER.split(text)
+    if len(parts) < 5:
+        raise ChatUnreadable(
+            "no WhatsApp message lines found: the file is not a WhatsApp, Telegram or CSV export"
+        )
+    if parts[0].translate(_WITHOUT_MARKS).strip():
+        raise ChatUnreadable("line 1 is not a WhatsApp message line: the export looks damaged")
+    layout = "whatsapp-ios" if parts[1] == "[" else "whatsapp-android"
+    order, dates = _read_dates(text, list(dict.fromkeys(parts[2::4])))
+    times = {clock: _clock(clock, text) for clock in set(parts[3::4])}
+    bodies = parts[4::4]
+    # Every body but the last ends with the newline before the next header.
+    bodies[:-1] = [body[:-1] for body in bodies[:-1]]
+    if bodies[-1].endswith("\n"):
+        bodies[-1] = bodies[-1][:-1]
+    message = _whatsapp_message
+    messages = [
+        message(f"{dates[day]}T{times[clock]}", body)
+        for day, clock, body in zip(parts[2::4], parts[3::4], bodies, strict=True)
+    ]
+    return Chat(format=layout, date_order=order, messages=messages, files=files or {})
+
+
+def _whatsapp_message(timestamp: str, body: str) -> Message:
+    # The hot loop of a million-message import: plain tuples, and the direction-mark handling
+    # only for bodies that are not plain ASCII.
+    colon = body.find(": ")
+    newline = body.find("\n")
+    plain = body.isascii()
+    if colon == -1 or (newline != -1 and newline < colon):
+        return _new(Message, (timestamp, None, body if plain else _unmarked(body), SYSTEM, None))
+    sender = body[:colon] if plain else _unmarked(body[:colon]).strip()
+    if len(sender) > MAX_SENDER_CHARS or '"' in sender or "“" in sender or "”" in sender:
+        return _new(Message, (timestamp, None, body if plain else _unmarked(body), SYSTEM, None))
+    raw = body[colon + 2 :]
+    text = raw if plain else _unmarked(raw)
+    if len(text) < 40 and text in _NOTICES_FROM_SENDER:
+        return _new(Message, (timestamp, sender, text, SYSTEM, None))
+    if plain:
+        return _new(Message, (timestamp, sender, text, MESSAGE, None))
+    first_line = text if newline == -1 else text.split("\n", 1)[0]
+    if first_line.endswith(_ANDROID_ATTACHED):
+        name = first_line[: -len(_ANDROID_ATTACHED)]
+        return _new(Message, (timestamp, sender, text, MESSAGE, name))
+    if raw.startswith(_MARK_PREFIXES):
+        attached = _IOS_ATTACHED.match(text)
+        if attached:
+            name = attached.group(1).strip()
+            return _new(Message, (timestamp, sender, text, MESSAGE, name))
+        # iOS writes the group's own events under the group's name, text behind a mark.
+        return _new(Message, (timestamp, None, text, SYSTEM, None))
+    return _new(Message, (timestamp, sender, text, MESSAGE, None))
+
+
+def _unmarked(text: str) -> str:
+    return text.translate(_WITHOUT_MARKS)
+
+
+_new = tuple.__new__
+
+
+def _read_dates(text: str, days: list[str]) -> tuple[str, dict[str, str]]:
+    """How the file writes dates (year-first, day-first or month-first), decided from all of
+    them (`days`: each distinct date as written, in the order they first appear), and each date
+    as ISO 8601."""
+    parts: dict[str, tuple[int, int, int, bool]] = {}
+    for day in days:
+        found = _DATE.fullmatch(day)
+        assert found is not None  # the header pattern only lets such dates through
+        a, b, c = found.groups()
+        parts[day] = (int(a), int(b), int(c), len(a) == 4)
+    if all(year_first for _, _, _, year_first in parts.values()):
+        order = "year-first"
+    else:
+        firsts = max(a for a, _, _, yf in parts.values() if not yf)
+        seconds = max(b for _, b, _, yf in parts.values() if not yf)
+        if firsts > 12 and seconds > 12:
+            raise ChatUnreadable(
+                "the dates in this export fit neither day-first nor month-first order"
+            )
+        if firsts > 12:
+            order = "day-first"
+        elif seconds > 12:
+            order = "month-first"
+        else:
+            order = _order_by_sequence(list(parts.values()))
+    dates: dict[str, str] = {}
+    for day, (a, b, c, year_first) in parts.items():
+        if year_first:
+            y, m, d = a, b, c
+        elif order == "month-first":
+            m, d, y = a, b, c
+        else:
+            d, m, y = a, b, c
+        if y < 100:
+            y += 2000
+        try:
+            dates[day] = date(y, m, d).isoformat()
+        except ValueError:
+            raise ChatUnreadable(
+                f"line {_line_of(text, day)} has a date that does not exist: {day}"
+            ) from None
+    return order, dates
+
+
+def _line_of(text: str, written: str) -> int:
+    """The line of the first header that has `written` in it (for messages about bad input)."""
+    at = text.find(written)
+    return text.count("\n", 0, max(at, 0)) + 1
+
+
+def _order_by_sequence(parts: list[tuple[int, int, int, bool]]) -> str:
+    """Day-first or month-first for a file whose every day and month are 12 or less: whichever
+    reading makes the dates (in the order they first appear) run forwards more often. Day-first,
+    the more common, when both do equally."""
+
+    def backward_steps(day_first: bool) -> int:
+        keys = [(c, b, a) if day_first else (c, a, b) for a, b, c, _ in parts]
+        return sum(1 for earlier, later in itertools.pairwise(keys) if later < earlier)
+
+    return "month-first" if backward_steps(False) < backward_steps(True) else "day-first"
+
+
+def _clock(clock: str, text: str) -> str:
+    if len(clock) == 8 and clock[2] == ":" and clock[5] == ":" and clock < "24":
+        return clock  # already HH:MM:SS, as iOS writes a 24-hour clock
+    found = _TIME.fullmatch(clock.replace("\u202f", " ").replace("\u00a0", " "))
+    if found is None:
+        line = _line_of(text, clock)
+        raise ChatUnreadable(f"line {line} has a time that cannot be read: {clock}")
+    hours, minutes = int(found.group(1)), int(found.group(2))
+    seconds = int(found.group(3) or 0)
+    meridiem = found.group(4)
+    twelve_hour_ok = meridiem is None or 1 <= hours <= 12
+    if meridiem is not None:
+        hours = hours % 12 + (12 if meridiem in "Pp" else 0)
+    if not twelve_hour_ok or hours > 23 or minutes > 59 or seconds > 59:
+        line = _line_of(text, clock)
+        raise ChatUnreadable(f"line {line} has a time that does not exist: {clock}")
+    return f"{hours:02d}:{minutes:02d}:{seconds:02d}"
+
+
+# --- Telegram ----------------------------------------------------------------------------------
+
+
+def read_telegram(text: str) -> Chat:
+    """Telegram Desktop's JSON export of one chat (`result.json`)."""
+    try:
+        document = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        raise ChatUnreadable("the file looks like JSON but cannot be read as JSON") from None
+    if isinstance(document, dict) and "chats" in document and "messages" not in document:
+        raise ChatUnreadable("this is a Telegram export of all chats: export the one chat instead")
+    if not isinstance(document, dict) or not isinstance(document.get("messages"), list):
+        raise ChatUnreadable("the JSON file is not a Telegram chat export (it has no messages)")
+    messages = []
+    for number, item in enumerate(document["messages"], start=1):
+        if not isinstance(item, dict):
+            raise ChatUnreadable(f"message {number} of the Telegram export is not a message")
+        messages.append(_telegram_message(item, number))
+    return Chat(format="telegram", date_order="year-first", messages=messages)
+
+
+def _telegram_message(item: dict[str, Any], number: int) -> Message:
+    try:
+        timestamp = datetime.fromisoformat(str(item["date"])).isoformat()
+    except (KeyError, ValueError):
+        raise ChatUnreadable(f"message {number} of the Telegram export has no date") from None
+    text = _telegram_text(item.get("text", "")).translate(_WITHOUT_MARKS)
+    attachment = item.get("photo") or item.get("file")
+    name = str(attachment).rsplit("/", 1)[-1] if isinstance(attachment, str) else None
+    if item.get("type") == "service":
+        actor = item.get("actor")
+        action = str(item.get("action", "event")).replace("_", " ")
+        members = item.get("members") or []
+        said = " ".join(
+            part
+            for part in [str(actor) if actor else "", action, ", ".join(map(str, members)), text]
+            if part
+        )
+        return Message(timestamp, None, said.translate(_WITHOUT_MARKS), SYSTEM)
+    sender = item.get("from")
+    return Message(
+        timestamp,
+        str(sender).translate(_WITHOUT_MARKS) if sender else None,
+        text,
+        MESSAGE,
+        name,
+    )
+
+
+def _telegram_text(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list):
+        return "".join(
+            part if isinstance(part, str) else str(part.get("text", ""))
+            for part in value
+            if isinstance(part, str | dict)
+        )
+    return ""
+
+
+# --- CSV ---------------------------------------------------------------------------------------
+
+CSV_COLUMNS = ("timestamp", "sender", "text")
+
+
+def _is_csv_header(line: str) -> bool:
+    names = [cell.strip().strip('"') for cell in line.split(",")]
+    return all(column in names for column in CSV_COLUMNS)
+
+
+def read_csv(text: str) -> Chat:
+    """A CSV with a header row naming at least timestamp, sender and text (and optionally kind:
+    message or system). Timestamps in ISO 8601."""
+    reader = csv.DictReader(io.StringIO(text))
+    columns = {(name or "").strip().lower(): name for name in reader.fieldnames or []}
+    missing = [c for c in CSV_COLUMNS if c not in columns]
+    if missing:
+        raise ChatUnreadable(f"the CSV has no {', '.join(missing)} column")
+    messages = []
+    for row in reader:
+        line = reader.line_num
+        try:
+            timestamp = datetime.fromisoformat(row[columns["timestamp"]].strip()).isoformat()
+        except (ValueError, AttributeError):
+            raise ChatUnreadable(f"line {line} of the CSV has no ISO 8601 timestamp") from None
+        kind = (row.get(columns.get("kind", ""), "") or MESSAGE).strip().lower() or MESSAGE
+        if kind not in (MESSAGE, SYSTEM):
+            raise ChatUnreadable(f"line {line} of the CSV has kind {kind!r}: message or system")
+        sender = (row[columns["sender"]] or "").translate(_WITHOUT_MARKS).strip() or None
+        text_value = (row[columns["text"]] or "").translate(_WITHOUT_MARKS)
+        messages.append(Message(timestamp, sender, text_value, kind))
+    return Chat(format="csv", date_order="year-first", messages=messages)
+
+
+# --- ZIP exports -------------------------------------------------------------------------------
+
+
+def _read_zip(data: bytes) -> Chat:
+    try:
+        members = archives.safe_members(data)
+    except archives.ArchiveRefused as error:
+        raise ChatUnreadable(str(error)) from None
+    texts = [name for name in members if name.lower().endswith(".txt")]
+    chat_texts = [n for n in texts if n.rsplit("/", 1)[-1].startswith(("_chat", "WhatsApp Chat"))]
+    chosen = chat_texts or texts
+    if len(chosen) != 1:
+        raise ChatUnreadable(
+            "the ZIP holds no chat text file" if not chosen else "the ZIP holds more than one chat"
+        )
+    text = _decode(members[chosen[0]])
+    files = {n.rsplit("/", 1)[-1]: body for n, body in members.items() if n != chosen[0]}
+    return read_whatsapp(text, files=files)
+
+
+def _decode(data: bytes) -> str:
+    try:
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            raw = data.decode("utf-16")
+        else:
+            raw = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ChatUnreadable(
+            "the file is not text in UTF-8 or UTF-16 (nor a ZIP of a chat)"
+        ) from None
+    if "\x00" in raw[:4096]:
+        raise ChatUnreadable("the file is not a text file")
+    return raw
+
+
+def json_lines(messages: Iterable[Message]) -> Iterator[bytes]:
+    """Each message as one line of JSON."""
+    dumps = orjson.dumps
+    for message in messages:
+        yield dumps(message.as_json()) + b"\n"
