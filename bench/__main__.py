@@ -19,6 +19,7 @@ BENCHMARKS = (
     "stats_release",
     "redaction",
     "fairness_report",
+    "chat_parse",
 )
 
 

@@ -209,6 +209,6 @@ def test_plain_csv():
 
 def test_json_lines_are_one_object_a_line():
     chat = read_chat(ANDROID_12H.encode())
-    lines = b"".join(chats.json_lines(chat.messages)).decode().splitlines()
+    lines = chats.json_lines(chat.messages).decode().splitlines()
     assert len(lines) == len(chat.messages)
     assert json.loads(lines[2])["text"].count("\n") == 3
