@@ -96,6 +96,10 @@ EXTENSIONS: dict[str, frozenset[str]] = {
     "csv": frozenset({"text/plain"}),
     "json": frozenset({"text/plain"}),
 }
+ACCEPTED_DESCRIPTION = (
+    "PDF, photos (JPEG, PNG, GIF, WebP, HEIC), videos (MP4, MOV), voice notes, Word, Excel or "
+    "OpenDocument documents, ZIP files (such as chat exports) and plain text"
+)
 IMAGES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
 ZIPS = frozenset({"application/zip", *(media for _, media in ZIP_DOCUMENTS)})
 # Names that hide what they are: control characters, and direction overrides that make
@@ -148,7 +152,7 @@ def check_upload(name: str, data: bytes, limits: Limits) -> CheckedFile:
         )
     content_type = sniff(data)
     if content_type is None:
-        raise EvidenceRefused(f"“{name}” is not a type of file we accept")
+        raise EvidenceRefused(f"“{name}” is not a type we accept. We accept {ACCEPTED_DESCRIPTION}")
     if content_type == "application/zip":
         content_type = _zip_document(data, name, limits)
     promised = EXTENSIONS.get(name.rsplit(".", 1)[-1].lower()) if "." in name else None

@@ -129,9 +129,10 @@ class FailedReceiptAttempt(models.Model):
 
 
 class IntakeEvidence(models.Model):
-    """A file given with a report or added later with a receipt, kept minimally (a later
-    evidence store takes over). A held report's files are stored encrypted, with their name,
-    type and hash inside the held report's ciphertext until it opens."""
+    """A file given with a report or added later with a receipt. Once its complaint is filed it
+    is an item of the evidence store (`item`: provenance, hash, chain of custody). A held
+    report's files are kept in the store encrypted, under random names (`stored_as`), with their
+    name, type and hash inside the held report's ciphertext until it opens."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     complaint = models.ForeignKey(
@@ -145,8 +146,17 @@ class IntakeEvidence(models.Model):
     content_type = models.CharField(max_length=100, blank=True)
     size = models.PositiveBigIntegerField()
     sha256 = models.CharField(max_length=64, blank=True)
-    stored_as = models.CharField(max_length=200)
+    stored_as = models.CharField(
+        max_length=200, help_text="Where the evidence store keeps it: held/… or sha256/…"
+    )
     received_on = models.DateField()
+    item = models.OneToOneField(
+        "evidence.EvidenceItem",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="intake_evidence",
+    )
 
     class Meta:
         constraints = [

@@ -23,6 +23,9 @@ from django.utils import timezone
 from redress.audit.services import record_event
 from redress.cases import services as case_services
 from redress.cases.models import Case, Channel, Complaint
+from redress.evidence import services as evidence_services
+from redress.evidence.models import Channel as EvidenceChannel
+from redress.evidence.models import EvidenceItem
 from redress.intake import escrow, evidence, receipts
 from redress.intake.models import (
     EqualityResponse,
@@ -113,7 +116,7 @@ def submit_report(organisation: Organisation, report: Report) -> Submitted:
     it opens every held report about the same respondent made by someone else (see
     `open_held_reports_for`). Either all of it is stored, or nothing is."""
     _check_report(report)
-    files = [_checked(upload) for upload in report.files]
+    files = [_checked(upload, organisation) for upload in report.files]
     code = receipts.new_code() if report.mode in MODES_WITH_RECEIPT else None
     # Argon2 is slow on purpose: hash before any lock is taken.
     kept = (receipts.lookup_of(code), receipts.hash_code(code)) if code is not None else None
@@ -170,9 +173,9 @@ def _check_report(report: Report) -> None:
         raise IntakeError(f"attach at most {evidence.MAX_FILES} files")
 
 
-def _checked(upload: evidence.Upload) -> evidence.CheckedFile:
+def _checked(upload: evidence.Upload, organisation: Organisation | int) -> evidence.CheckedFile:
     try:
-        return evidence.check(upload)
+        return evidence.check(upload, organisation)
     except evidence.EvidenceRefused as error:
         raise IntakeError(str(error)) from None
 
@@ -366,6 +369,7 @@ def _complainant(organisation: Organisation, contact: dict[str, str]) -> Person:
 
 
 def _keep_file(complaint: Complaint, checked: evidence.CheckedFile) -> IntakeEvidence:
+    item = _evidence_item(complaint, checked)
     row = IntakeEvidence.objects.create(
         organisation_id=complaint.organisation_id,
         complaint=complaint,
@@ -373,8 +377,9 @@ def _keep_file(complaint: Complaint, checked: evidence.CheckedFile) -> IntakeEvi
         content_type=checked.content_type,
         size=len(checked.data),
         sha256=checked.sha256,
-        stored_as=evidence.store_plain(checked),
+        stored_as=f"sha256/{checked.sha256}",
         received_on=timezone.localdate(),
+        item=item,
     )
     record_event(
         organisation=complaint.organisation_id,
@@ -385,6 +390,14 @@ def _keep_file(complaint: Complaint, checked: evidence.CheckedFile) -> IntakeEvi
         data={"sha256": checked.sha256, "size": row.size, "content_type": row.content_type},
     )
     return row
+
+
+def _evidence_item(complaint: Complaint, checked: evidence.CheckedFile) -> EvidenceItem:
+    """The file as an item of the evidence store, on the complaint's case."""
+    label = "anonymous complainant" if complaint.anonymous else "complainant"
+    return evidence_services.keep_intake_file(
+        complaint, checked, channel=EvidenceChannel.INTAKE, label=f"{label}, public report form"
+    )
 
 
 def _issue_receipt(
@@ -494,7 +507,7 @@ def _unseal_files(
         row = rows.get(item["id"])
         if row is None:
             continue
-        data = escrow.open_bytes(content_key, evidence.read(row.stored_as))
+        data = escrow.open_bytes(content_key, evidence.read_sealed(row.stored_as))
         checked = evidence.CheckedFile(
             name=item["name"], data=data, content_type=item["content_type"], sha256=item["sha256"]
         )
@@ -505,9 +518,10 @@ def _unseal_files(
         row.content_type = checked.content_type
         row.size = len(data)
         row.sha256 = checked.sha256
-        row.stored_as = evidence.store_plain(checked)
+        row.stored_as = f"sha256/{checked.sha256}"
+        row.item = _evidence_item(complaint, checked)
         row.save()
-        transaction.on_commit(lambda name=sealed_name: evidence.delete(name))  # type: ignore[misc]
+        transaction.on_commit(lambda name=sealed_name: evidence.delete_sealed(name))  # type: ignore[misc]
         record_event(
             organisation=complaint.organisation_id,
             actor=None,
@@ -631,7 +645,7 @@ def add_evidence(receipt: Receipt, *, files: list[evidence.Upload]) -> list[Inta
         raise IntakeError("choose a file to add")
     if len(files) > evidence.MAX_FILES:
         raise IntakeError(f"add at most {evidence.MAX_FILES} files at a time")
-    checked = [_checked(upload) for upload in files]
+    checked = [_checked(upload, complaint.organisation_id) for upload in files]
     with transaction.atomic():
         return [_keep_file(complaint, item) for item in checked]
 

@@ -12,6 +12,7 @@ from django.test import Client
 
 from redress.audit.models import AuditEvent
 from redress.cases.models import Case, Complaint, Notice
+from redress.evidence import store
 from redress.intake.models import EqualityResponse, HeldReport, IntakeEvidence, Receipt
 from redress.people.models import Person
 from redress.people.services import register_person
@@ -19,7 +20,10 @@ from tests.intake.helpers import receipt_on, text
 
 pytestmark = pytest.mark.django_db
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = bytes.fromhex(  # a real 1 by 1 pixel PNG
+    "89504e470d0a1a0a0000000d4948445200000001000000010802000000907753"
+    "de0000000c49444154789c63f8cfc0000003010100c9fe92ef0000000049454e44ae426082"
+)
 
 
 def form(mode: str, **overrides: Any) -> dict[str, Any]:
@@ -151,7 +155,7 @@ def test_the_receipt_is_shown_once_and_only_its_argon2_hash_is_kept(client, rex)
 
 def test_evidence_is_stored_with_its_hash_and_type_from_its_bytes(client, rex):
     data = form("anonymous")
-    data["evidence"] = [SimpleUploadedFile("photo.txt", PNG, content_type="text/plain")]
+    data["evidence"] = [SimpleUploadedFile("photo", PNG, content_type="text/plain")]
     client.post("/report/", data)
 
     stored = IntakeEvidence.objects.get()
@@ -159,6 +163,22 @@ def test_evidence_is_stored_with_its_hash_and_type_from_its_bytes(client, rex):
     assert stored.size == len(PNG)
     assert len(stored.sha256) == 64
     assert stored.complaint == Complaint.objects.get()
+    # It is an item of the one evidence store, on the complaint's case, with its provenance.
+    assert stored.item.file.sha256 == stored.sha256
+    assert stored.item.case == stored.complaint.case
+    assert stored.item.channel == "intake"
+    assert store.read(stored.sha256) == PNG
+
+
+def test_a_file_whose_name_says_another_type_is_refused(client, rex):
+    data = form("anonymous")
+    data["evidence"] = [SimpleUploadedFile("photo.txt", PNG, content_type="text/plain")]
+    response = client.post("/report/", data)
+
+    assert response.status_code == 400
+    assert "named as plain text but its contents are a PNG image" in text(response)
+    assert not Complaint.objects.exists()
+    assert not IntakeEvidence.objects.exists()
 
 
 def test_form_errors_re_render_with_a_linked_summary_and_store_nothing(client, rex):

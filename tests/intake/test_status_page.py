@@ -3,6 +3,7 @@ receipts are rate-limited with the same answer; the officer's messages go both w
 
 from __future__ import annotations
 
+import io
 import re
 from typing import Any
 from unittest import mock
@@ -10,6 +11,7 @@ from unittest import mock
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from pypdf import PdfWriter
 
 from redress.audit.models import AuditEvent
 from redress.cases import services as case_services
@@ -93,9 +95,18 @@ def test_only_the_cases_officer_may_message_the_complainant(public, code):
     assert not Message.objects.exists()
 
 
+def a_pdf() -> bytes:
+    """A real one-page PDF: the evidence store opens every PDF to look for scripts in it."""
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
 def test_evidence_can_be_added_with_the_receipt(client, code):
     enter(client, code)
-    upload = SimpleUploadedFile("more.pdf", b"%PDF-1.7 rest of the file")
+    upload = SimpleUploadedFile("more.pdf", a_pdf())
     response = client.post(
         "/report/status/", {"action": "evidence", "evidence": upload}, follow=True
     )
