@@ -125,6 +125,19 @@ def _cells(name: str, figures: dict[str, Any]) -> tuple[str, str]:
             f"`redress import-history` of the same cases: {figures['import_rows_per_second']:,} "
             f"rows/s ({figures['import_seconds']} s)",
         )
+    if name == "chat_parse":
+        first = next(iter(figures["layouts"]))
+        main = figures["layouts"][first]
+        ours, theirs = main["redress"], main["whatstk"]
+        return (
+            f"`redress evidence parse-chat`, {figures['messages']:,} messages ({first}, "
+            f"{main['file_mb']} MB): {ours['seconds']} s, {ours['cpu_seconds']} s CPU, "
+            f"{ours['max_rss_mib']} MiB; {main['speedup_cpu']}x whatstk's CPU time "
+            f"({main['speedup']}x wall); slowest layout {figures['slowest_speedup_cpu']}x CPU",
+            f"whatstk: {theirs['seconds']} s, {theirs['cpu_seconds']} s CPU "
+            f"(parse alone {theirs['parse_only_seconds']} s), {theirs['max_rss_mib']} MiB; "
+            f"kept {theirs['messages']:,} of {figures['messages']:,} messages",
+        )
     return "", ""
 
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("cases/", include("redress.cases.urls")),
+    path("cases/", include("redress.evidence.urls")),
     path("report/", include("redress.intake.urls")),
     path("portal/", include("redress.portal.urls")),
     path("privacy/", include("redress.privacy.urls")),
