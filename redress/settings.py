@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "redress.analytics",
     "redress.transparency",
     "redress.evidence",
+    "redress.consistency",
 ]
 
 MIDDLEWARE = [
@@ -139,6 +140,9 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+# Saved similar-case indexes, one per organisation: a cache of the database's case embeddings
+# that each process starts from (see redress/consistency/index.py).
+SIMILAR_CASES_DIR = VAR_DIR / "similar-cases"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
@@ -243,4 +247,6 @@ LOGGING = {
         "handlers": ["console"],
         "level": env("LOG_LEVEL", "INFO", "Log level: DEBUG, INFO, WARNING, ERROR."),
     },
+    # faiss says at INFO which CPU instructions it loaded, in every process, on every command.
+    "loggers": {"faiss": {"level": "WARNING"}},
 }
