@@ -27,6 +27,7 @@ from redress.consistency import embedding
 from redress.consistency.index import index_of
 from redress.consistency.models import CaseEmbedding
 from redress.consistency.sanctions import SanctionCheck, check_sanction, most_severe
+from redress.rulebook.models import RulebookVersion
 from redress.rulebook.selectors import parsed
 
 # Nearest neighbours fetched for each similar-case list: enough that, after dropping undecided
@@ -156,6 +157,7 @@ def similar_decided_cases(case: Case, *, limit: int = 10) -> list[SimilarCase] |
     similarity = {n.case_id: n.similarity for n in neighbours if n.case_id != case.pk}
     decided = _decided_cases(case.organisation_id, list(similarity))
     categories = set(Allegation.objects.filter(case=case).values_list("category", flat=True))
+    scales = _scales([other for other, _ in decided])
     found = [
         SimilarCase(
             case=other,
@@ -164,7 +166,7 @@ def similar_decided_cases(case: Case, *, limit: int = 10) -> list[SimilarCase] |
             outcome=_outcome(allegations),
             sanction=most_severe(
                 [a.sanction for a in allegations if a.finding == Allegation.Finding.UPHELD],
-                _scale(other),
+                scales[other.rulebook_id],
             ),
         )
         for other, allegations in decided
@@ -183,10 +185,8 @@ def _decided_cases(
         "case_id", "category", "finding", "sanction"
     ):
         by_case[allegation.case_id].append(allegation)
-    cases = (
-        Case.objects.filter(organisation_id=organisation_id, pk__in=case_ids)
-        .exclude(stage__in=FINDING_STAGES)
-        .select_related("rulebook")
+    cases = Case.objects.filter(organisation_id=organisation_id, pk__in=case_ids).exclude(
+        stage__in=FINDING_STAGES
     )
     return [(c, by_case[c.pk]) for c in cases if any(a.finding for a in by_case[c.pk])]
 
@@ -196,9 +196,11 @@ def _outcome(allegations: list[Allegation]) -> str:
     return Allegation.Finding.UPHELD if upheld else Allegation.Finding.NOT_UPHELD
 
 
-def _scale(case: Case) -> list[str]:
-    """The case's rulebook's sanctions, mildest first."""
-    return [s.code for s in parsed(case.rulebook).sanctions]
+def _scales(cases: list[Case]) -> dict[int, list[str]]:
+    """Each rulebook version's sanctions, mildest first, by version id: one query for the few
+    versions an organisation has used, whatever the number of cases."""
+    versions = RulebookVersion.objects.filter(pk__in={c.rulebook_id for c in cases})
+    return {v.pk: [s.code for s in parsed(v).sanctions] for v in versions}
 
 
 # --- the sanction's consistency -------------------------------------------------------------
@@ -215,4 +217,4 @@ def check_proposed_sanction(
     if similar is None:
         return None
     upheld = [(s.sanction, s.similarity) for s in similar if s.outcome == Allegation.Finding.UPHELD]
-    return check_sanction(sanction, scale=_scale(case), similar=upheld)
+    return check_sanction(sanction, scale=_scales([case])[case.rulebook_id], similar=upheld)
