@@ -20,6 +20,7 @@ BENCHMARKS = (
     "redaction",
     "fairness_report",
     "chat_parse",
+    "similar_cases",
 )
 
 
