@@ -33,7 +33,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import faiss
 import numpy as np
 from django.conf import settings
 
@@ -43,11 +42,11 @@ from redress.consistency.models import CaseEmbedding
 LOOKBACK = 512
 BUILD_CHUNK = 10_000
 # HNSW parameters, measured in bench/similar_cases.py at a million cases: a modest expansion
-# while adding keeps a rebuild to minutes, and a wide one while searching (still well under a
-# millisecond a search) keeps recall@10 against exact search above 0.95.
+# while adding keeps a rebuild to minutes; a wide one while searching (a few milliseconds) is
+# what keeps the true nearest ten among the hundred candidates that the services rank exactly.
 NEIGHBOURS_PER_NODE = 16
 EXPANSION_ADD = 64
-EXPANSION_SEARCH = 256
+EXPANSION_SEARCH = 512
 RANGE = 0.5
 
 
@@ -57,7 +56,16 @@ class Neighbour:
     similarity: float  # cosine, 1 for the same text
 
 
+def _faiss() -> Any:
+    """faiss, imported on first use, so that a process that never searches (most commands, a
+    web worker before its first decision page) does not load it."""
+    import faiss
+
+    return faiss
+
+
 def new_graph() -> Any:
+    faiss = _faiss()
     graph = faiss.IndexHNSWSQ(
         DIMENSIONS, faiss.ScalarQuantizer.QT_8bit, NEIGHBOURS_PER_NODE, faiss.METRIC_INNER_PRODUCT
     )
@@ -173,6 +181,7 @@ class CaseIndex:
             query = np.asarray(vector, dtype=np.float32).reshape(1, DIMENSIONS)
             params = None
             if self.retired:
+                faiss = _faiss()
                 live = faiss.IDSelectorBatch(np.flatnonzero(self.case_of_slot < 0))
                 params = faiss.SearchParametersHNSW(sel=faiss.IDSelectorNot(live))
                 params.efSearch = EXPANSION_SEARCH
@@ -193,7 +202,7 @@ class CaseIndex:
             directory.mkdir(parents=True, exist_ok=True)
             stem = f"organisation-{self.organisation_id}"
             version = f"{stem}-{self.watermark}-{self.graph.ntotal}-{os.getpid()}"
-            faiss.write_index(self.graph, str(directory / f"{version}.faiss"))
+            _faiss().write_index(self.graph, str(directory / f"{version}.faiss"))
             np.save(directory / f"{version}.npy", self.case_of_slot)
             state = {
                 "model": MODEL_ID,
@@ -218,7 +227,7 @@ class CaseIndex:
             state = json.loads((directory / f"organisation-{organisation_id}.json").read_text())
             if state.get("model") != MODEL_ID:
                 return None
-            graph = faiss.read_index(str(directory / state["graph"]))
+            graph = _faiss().read_index(str(directory / state["graph"]))
             case_of_slot = np.load(directory / state["slots"]).astype(np.int64)
         except (OSError, ValueError, KeyError, RuntimeError):
             return None  # none, or replaced while being read: built from the rows instead
