@@ -138,6 +138,19 @@ def _cells(name: str, figures: dict[str, Any]) -> tuple[str, str]:
             f"(parse alone {theirs['parse_only_seconds']} s), {theirs['max_rss_mib']} MiB; "
             f"kept {theirs['messages']:,} of {figures['messages']:,} messages",
         )
+    if name == "similar_cases":
+        whole, model = figures["similar_decided_cases_ms"], figures["model"]
+        return (
+            f"similar decided cases, {figures['cases']:,} cases: p50 {whole['p50']} ms, p95 "
+            f"{whole['p95']} ms; recall@10 against exact search {figures['recall_at_10']} "
+            f"(index alone {figures['recall_at_10_of_the_index_alone']}); index built from the "
+            f"database in {figures['build_from_database_seconds']} s, snapshot loaded in "
+            f"{figures['load_snapshot_seconds']} s",
+            f"exact search over all vectors in numpy: p95 {figures['exact_search_ms']['p95']} ms; "
+            f"the HNSW search alone p95 {figures['ann_search_ms']['p95']} ms; the model on real "
+            f"allegation texts: {model['texts_per_second_batched']} texts/s batched, "
+            f"{model['ms_per_case_alone']['p50']} ms a case alone",
+        )
     return "", ""
 
 
