@@ -21,6 +21,7 @@ BENCHMARKS = (
     "fairness_report",
     "chat_parse",
     "similar_cases",
+    "panel_proposal",
 )
 
 

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "redress.audit",
     "redress.rulebook",
     "redress.cases",
+    "redress.panels",
     "redress.api",
     "redress.intake",
     "redress.portal",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -35,7 +36,14 @@ def make_person(organisation: Organisation, name: str, *, email: str = "") -> Pe
     )
 
 
-def make_staff(organisation: Organisation, username: str, *roles: str) -> User:
+DECIDING_STAFF_ROLES = frozenset({"decision_maker", "panellist", "reviewer"})
+
+
+def make_staff(
+    organisation: Organisation, username: str, *roles: str, trained: bool = True
+) -> User:
+    """A staff account holding `roles`; a decider is currently trained in every subject unless
+    `trained` is false."""
     user = User.objects.create_user(
         username=f"{username}-{next(_counter)}",
         password="a-long-test-password",
@@ -43,6 +51,8 @@ def make_staff(organisation: Organisation, username: str, *roles: str) -> User:
     )
     for role in roles:
         RoleGrant.objects.create(organisation=organisation, user=user, role=role)
+    if trained and DECIDING_STAFF_ROLES & set(roles):
+        train(user)
     return user
 
 
@@ -72,7 +82,30 @@ class Cast:
         return self.appeal_panellists[0]
 
 
+def train(user: User, subjects: Iterable[str] | None = None, *, years: int = 2) -> None:
+    """Record current training for `user` in `subjects` (every subject the default rulebook
+    names, if none are given)."""
+    from redress.panels.models import TrainingRecord
+    from redress.rulebook.loader import default_rulebook_source, parse_rulebook
+
+    if subjects is None:
+        subjects = parse_rulebook(default_rulebook_source()).training.subjects
+    today = timezone.localdate()
+    TrainingRecord.objects.bulk_create(
+        TrainingRecord(
+            organisation_id=user.organisation_id,
+            user=user,
+            subject=subject,
+            completed_on=today - timedelta(days=30),
+            expires_on=today + timedelta(days=365 * years),
+            recorded_at=timezone.now(),
+        )
+        for subject in subjects
+    )
+
+
 def make_cast(organisation: Organisation | None = None) -> Cast:
+    """The personas of a case; everyone who decides is currently trained in every subject."""
     organisation = organisation or make_organisation()
     return Cast(
         organisation=organisation,
@@ -187,6 +220,7 @@ def _to_review(case: Case, cast: Cast) -> None:
             reasons=REASONS,
             sanction="warning",
             sanction_reasons=REASONS,
+            conduct="harassment_of_a_person",
             actor=cast.panellist,
         )
     services.assign(case, user=cast.reviewer, role="reviewer", actor=cast.coordinator)

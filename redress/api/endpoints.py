@@ -18,7 +18,14 @@ from redress.api import schemas
 from redress.cases import services
 from redress.cases.facts import actor_for, gather_facts
 from redress.cases.models import Assignment, Case, CaseRole
-from redress.cases.selectors import CaseFilters, CaseNotFound, case_list, get_case, open_deadlines
+from redress.cases.selectors import (
+    CaseFilters,
+    CaseNotFound,
+    case_list,
+    get_case,
+    get_case_for_staffing,
+    open_deadlines,
+)
 from redress.people.models import Person, StaffRole, User
 from redress.people.selectors import match_on_register
 from redress.people.services import PeopleError, register_person
@@ -278,6 +285,61 @@ def take_transition(
     except services.CaseError as error:
         raise ApiError(409, "transition refused", reasons=[str(error)]) from None
     return case_body(case)
+
+
+# --- Case teams --------------------------------------------------------------------------------
+
+
+@router.post(
+    "/cases/{case_id}/team",
+    response={
+        201: schemas.AssignmentOut,
+        **UNAUTHORISED,
+        403: schemas.Error,
+        **NOT_FOUND,
+        409: schemas.Error,
+        **INVALID,
+    },
+    summary="Put a member of staff on a case's team",
+    tags=["cases"],
+)
+def assign_to_case(
+    request: HttpRequest, case_id: int, payload: schemas.AssignmentIn
+) -> Status[Any]:
+    """Add a member of staff to the case's team. Only a coordinator or an administrator may.
+    Anyone with a conflict in the case, or a decider not currently trained in its categories, is
+    refused with 409 and the reason, exactly as on the staff pages and at the console."""
+    user = caller(request)
+    if not any(user.has_role(role) for role in services.ASSIGNERS):
+        raise ApiError(403, "only a complaints coordinator or an administrator assigns case teams")
+    if not 1 <= case_id <= MAX_CASE_ID:
+        raise ApiError(404, NO_SUCH_CASE)
+    try:
+        case = get_case_for_staffing(user, case_id, log_read=False)
+    except CaseNotFound:
+        raise ApiError(404, NO_SUCH_CASE) from None
+    member = User.objects.filter(
+        organisation_id=case.organisation_id, username__iexact=payload.username
+    ).first()
+    if member is None:
+        raise unprocessable("no member of staff has that username", field="username")
+    if payload.role not in CaseRole.values:
+        raise unprocessable(f"unknown case role {payload.role!r}", field="role")
+    try:
+        assignment = services.assign(
+            case, user=member, role=payload.role, actor=user, chair=payload.chair
+        )
+    except services.CaseError as error:
+        raise ApiError(409, str(error)) from None
+    return Status(
+        201,
+        {
+            "id": assignment.pk,
+            "username": member.username,
+            "role": assignment.role,
+            "chair": assignment.chair,
+        },
+    )
 
 
 def case_body(case: Case) -> dict[str, Any]:

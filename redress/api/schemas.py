@@ -193,3 +193,24 @@ class TransitionOptions(Schema):
 class TransitionIn(Request):
     to: str = Field(min_length=1, max_length=40, description="The stage to move the case to.")
     reason: str = Field(default="", max_length=5_000, description="Why, for the record.")
+
+
+# --- Case teams --------------------------------------------------------------------------------
+
+
+class AssignmentIn(Request):
+    username: str = Field(min_length=1, max_length=150, description="The staff member to add.")
+    role: str = Field(
+        min_length=1,
+        max_length=20,
+        description="Their part: officer, investigator, decision_maker, panellist, reviewer or "
+        "appeal_panellist.",
+    )
+    chair: bool = Field(default=False, description="Whether they chair the (appeal) panel.")
+
+
+class AssignmentOut(Schema):
+    id: int
+    username: str
+    role: str
+    chair: bool

@@ -134,16 +134,27 @@ class FindingForm(forms.Form):
         help_text=REASONS_HELP,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    conduct = forms.ChoiceField(
+        required=False, label="Conduct found, as the sanctions guidance describes it"
+    )
     sanction = forms.ChoiceField(required=False, label="Sanction (only if upheld)")
     sanction_reasons = forms.CharField(
         required=False,
         label="Reasons for the sanction",
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    departure_reasons = forms.CharField(
+        required=False,
+        label="Reasons for going outside the guidance's range (only if you do)",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
-    def __init__(self, *args: Any, sanctions: Choices, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, sanctions: Choices, conducts: Choices = (), **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["sanction"].choices = [("", "No sanction"), *sanctions]  # type: ignore[attr-defined]
+        self.fields["conduct"].choices = [("", "None (not upheld)"), *conducts]  # type: ignore[attr-defined]
 
 
 class HearingForm(forms.Form):

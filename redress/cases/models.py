@@ -135,6 +135,12 @@ class Assignment(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     ended_at = models.DateTimeField(null=True, blank=True)
+    chair = models.BooleanField(default=False, help_text="Chairs the panel or appeal panel.")
+    stood_down = models.BooleanField(
+        default=False,
+        help_text="Taken off when the panel's hearing and findings were set aside; never sits "
+        "on this case again.",
+    )
 
     class Meta:
         constraints = [
@@ -157,6 +163,7 @@ class Allegation(models.Model):
     class Finding(models.TextChoices):
         UPHELD = "upheld", "Upheld"
         NOT_UPHELD = "not_upheld", "Not upheld"
+        WITHDRAWN = "withdrawn", "Withdrawn"
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="allegations")
@@ -172,6 +179,12 @@ class Allegation(models.Model):
     finding_reasons = models.TextField(blank=True)
     sanction = models.CharField(max_length=40, blank=True)
     sanction_reasons = models.TextField(blank=True)
+    conduct = models.CharField(
+        max_length=40, blank=True, help_text="The sanctions guidance row the panel applied."
+    )
+    departure_reasons = models.TextField(
+        blank=True, help_text="Why the sanction lies outside the guidance's range, if it does."
+    )
 
     def __str__(self) -> str:
         return f"{self.get_category_display()} ({self.case})"
@@ -328,9 +341,60 @@ class Hearing(models.Model):
     held_at = models.DateTimeField(null=True, blank=True)
     record = models.TextField(blank=True)
     set_aside_at = models.DateTimeField(null=True, blank=True, help_text=SET_ASIDE_HELP)
+    adjustments = models.TextField(
+        blank=True, help_text="Adjustments a party asked for, and what was arranged."
+    )
 
     def __str__(self) -> str:
         return f"Hearing on {self.case} at {self.starts_at:%Y-%m-%d}"
+
+
+class HearingAttendee(models.Model):
+    """Someone expected at a hearing: a party, a party's companion, a witness; and whether they
+    came."""
+
+    class Part(models.TextChoices):
+        COMPLAINANT = "complainant", "Complainant"
+        RESPONDENT = "respondent", "Respondent"
+        COMPANION = "companion", "Companion"
+        WITNESS = "witness", "Witness"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    hearing = models.ForeignKey(Hearing, on_delete=models.PROTECT, related_name="attendees")
+    part = models.CharField(max_length=12, choices=Part.choices)
+    accompanies = models.CharField(
+        max_length=12, choices=Party.choices, blank=True, help_text="Whose companion."
+    )
+    name = models.CharField(max_length=200)
+    attended = models.BooleanField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(part="companion") | ~Q(accompanies=""),
+                name="companion_accompanies_a_party",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_part_display()} at hearing {self.hearing_id}"
+
+
+class Appeal(models.Model):
+    """An appeal lodged by a party within the window, on grounds the rulebook lists."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="appeals")
+    party = models.CharField(max_length=12, choices=Party.choices)
+    grounds = models.JSONField(help_text="Codes of the rulebook's grounds of appeal.")
+    particulars = models.TextField()
+    lodged_at = models.DateTimeField()
+    lodged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"Appeal by the {self.party} on {self.case}"
 
 
 class InterimSuspension(models.Model):

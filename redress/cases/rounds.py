@@ -55,7 +55,7 @@ def set_aside_from(case: Case, rulebook: Rulebook, *, stage: str, actor: User | 
 def _stand_down_panel(case: Case, now: datetime) -> list[int]:
     panel = Assignment.objects.filter(case=case, role=CaseRole.PANELLIST, ended_at__isnull=True)
     members = list(panel.values_list("user_id", flat=True))
-    panel.update(ended_at=now)
+    panel.update(ended_at=now, stood_down=True)
     return members
 
 

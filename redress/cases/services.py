@@ -4,6 +4,7 @@ change and its audit event, and queues any email to go once the transaction has 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -181,12 +182,18 @@ ROLE_NEEDS_STAFF_ROLE = {
 ASSIGNERS = (StaffRole.COORDINATOR, StaffRole.ADMIN)
 
 
-def assign(case: Case, *, user: User, role: str, actor: User | None) -> Assignment:
-    """Put `user` on the case's team as `role`.
+def assign(
+    case: Case, *, user: User, role: str, actor: User | None, chair: bool = False
+) -> Assignment:
+    """Put `user` on the case's team as `role` (as its chair, for a panel).
 
-    Nobody plays two parts in one case, ever: an investigator never decides, a member of the
-    first panel never sits on the appeal.
+    Nobody conflicted and no decider untrained in the case's categories is ever assigned, over
+    any interface: the staff pages, the API and `redress case assign` all come here, and
+    `redress.panels.eligibility` says who may sit. Nobody plays two parts in one case, ever: an
+    investigator never decides, a member of the first panel never sits on the appeal.
     """
+    from redress.panels import eligibility
+
     if role not in CaseRole.values:
         raise CaseError(f"unknown case role {role!r}")
     if actor is not None and not any(actor.has_role(r) for r in ASSIGNERS):
@@ -196,24 +203,29 @@ def assign(case: Case, *, user: User, role: str, actor: User | None) -> Assignme
     needed = ROLE_NEEDS_STAFF_ROLE[CaseRole(role)]
     if not user.has_role(needed):
         raise CaseError(f"{user.username} does not hold the role {needed.label.lower()}")
-    if user.person_id is not None and user.person_id in _party_ids(case):
-        raise CaseError(f"{user.username} is a party to this case")
+    if chair and role not in PANEL_ROLES:
+        raise CaseError("only a panel or an appeal panel has a chair")
     with transaction.atomic():
         Case.objects.select_for_update().filter(pk=case.pk).first()
         earlier = Assignment.objects.filter(case=case, user=user)
         if earlier.filter(ended_at__isnull=True, role=role).exists():
             raise CaseError(f"{user.username} is already on this case as {role}")
-        other = earlier.exclude(role=role).values_list("role", flat=True).first()
-        if other is not None:
-            raise CaseError(
-                f"{user.username} has been {CaseRole(other).label.lower()} on this case and "
-                "cannot also be " + CaseRole(role).label.lower()
-            )
+        refusals = eligibility.problems(case, user, role)
+        if refusals:
+            raise CaseError("; ".join(refusals))
+        if (
+            chair
+            and Assignment.objects.filter(
+                case=case, role=role, chair=True, ended_at__isnull=True
+            ).exists()
+        ):
+            raise CaseError("this panel already has a chair")
         assignment = Assignment.objects.create(
             organisation=case.organisation,
             case=case,
             user=user,
             role=role,
+            chair=chair,
             assigned_at=timezone.now(),
             assigned_by=actor,
         )
@@ -223,17 +235,12 @@ def assign(case: Case, *, user: User, role: str, actor: User | None) -> Assignme
             action="case.assigned",
             target=assignment,
             case_id=case.pk,
-            data={"user_id": user.pk, "role": role},
+            data={"user_id": user.pk, "role": role, "chair": chair},
         )
     return assignment
 
 
-def _party_ids(case: Case) -> set[int]:
-    ids = {case.respondent_id}
-    ids.update(
-        pk for pk in case.complaints.values_list("complainant_id", flat=True) if pk is not None
-    )
-    return ids
+PANEL_ROLES = (CaseRole.PANELLIST, CaseRole.APPEAL_PANELLIST)
 
 
 def end_assignment(assignment: Assignment, *, actor: User | None, reason: str) -> None:
@@ -329,6 +336,11 @@ def record_decision(case: Case, *, kind: str, outcome: str, reasons: str, actor:
             )
         require_role(locked, spec.by, actor)
         require_reasons(reasons)
+        if set(spec.by) & set(rulebook.training.deciding_roles):
+            categories = locked.allegations.exclude(finding="withdrawn").values_list(
+                "category", flat=True
+            )
+            require_trained(locked, actor, set(categories))
         decision = Decision.objects.create(
             organisation_id=locked.organisation_id,
             case=locked,
@@ -356,9 +368,23 @@ def require_role(case: Case, roles: Iterable[str], actor: User | None) -> None:
         raise CaseError(reasons[0])
 
 
+MIN_REASONS = 10  # characters: at least a short sentence
+
+
 def require_reasons(reasons: str) -> None:
-    if len(reasons.strip()) < 10:
+    if len(reasons.strip()) < MIN_REASONS:
         raise CaseError("write the reasons for this decision (at least a sentence)")
+
+
+def require_trained(case: Case, actor: User, categories: Iterable[str]) -> None:
+    """Nobody decides an allegation in a category they are not currently trained in."""
+    from redress.panels.eligibility import untrained_for
+
+    missing: dict[str, None] = {}
+    for category in categories:
+        missing.update(dict.fromkeys(untrained_for(case, actor, category)))
+    if missing:
+        raise CaseError(f"{actor.username} is not currently trained in {', '.join(missing)}")
 
 
 def require_stage(case: Case, rulebook: Rulebook, stages: Iterable[str], what: str) -> None:
@@ -419,6 +445,7 @@ def record_charge(
         rulebook = parsed(case.rulebook)
         require_stage(case, rulebook, CHARGING_STAGES, "a charging decision")
         require_role(case, CHARGERS, actor)
+        require_trained(case, actor, [allegation.category])
         Allegation.objects.filter(pk=allegation.pk).update(
             charged=charged, time_limit_exception=time_limit_exception.strip()
         )
@@ -442,11 +469,16 @@ def record_finding(
     actor: User,
     sanction: str = "",
     sanction_reasons: str = "",
+    conduct: str = "",
+    departure_reasons: str = "",
 ) -> Allegation:
-    """The panel's finding on one charge, with reasons, and the sanction if it is upheld. The
-    definition the rulebook names for the category is recorded with it."""
+    """The panel's finding on one charge (upheld, not upheld or withdrawn), with reasons, and
+    if it is upheld the sanction, chosen from the rulebook's sanctions guidance for the conduct
+    found, with its reasons. A sanction outside the guidance's range for that conduct needs
+    recorded reasons for the departure. The definition the rulebook names for the category is
+    recorded with it, and the panel member must be currently trained to decide the category."""
     if finding not in Allegation.Finding.values:
-        raise CaseError("a finding is upheld or not upheld")
+        raise CaseError("a finding is upheld, not upheld or withdrawn")
     require_reasons(reasons)
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=allegation.case_id)
@@ -456,13 +488,24 @@ def record_finding(
         current = Allegation.objects.get(pk=allegation.pk)
         if not current.charged:
             raise CaseError("only a charged allegation gets a finding")
-        sanction = _checked_sanction(rulebook, finding, sanction, sanction_reasons)
+        require_trained(case, actor, [current.category])
+        chosen = checked_sanction(
+            rulebook,
+            current.category,
+            finding=finding,
+            sanction=sanction,
+            reasons=sanction_reasons,
+            conduct=conduct,
+            departure_reasons=departure_reasons,
+        )
         definition = rulebook.categories[current.category]
         Allegation.objects.filter(pk=allegation.pk).update(
             finding=finding,
             finding_reasons=reasons.strip(),
-            sanction=sanction,
-            sanction_reasons=sanction_reasons.strip() if sanction else "",
+            sanction=chosen.sanction,
+            sanction_reasons=sanction_reasons.strip() if chosen.sanction else "",
+            conduct=chosen.conduct,
+            departure_reasons=chosen.departure_reasons,
             definition_applied=f"{definition.definition} (version {definition.definition_version})",
         )
         record_event(
@@ -471,22 +514,67 @@ def record_finding(
             action="allegation.finding_recorded",
             target=allegation,
             case_id=case.pk,
-            data={"finding": finding, "sanction": sanction},
+            data={
+                "finding": finding,
+                "sanction": chosen.sanction,
+                "conduct": chosen.conduct,
+                "outside_guidance": bool(chosen.departure_reasons),
+            },
         )
     allegation.refresh_from_db()
     return allegation
 
 
-def _checked_sanction(rulebook: Rulebook, finding: str, sanction: str, reasons: str) -> str:
+@dataclass(frozen=True)
+class ChosenSanction:
+    sanction: str = ""
+    conduct: str = ""
+    departure_reasons: str = ""
+
+
+def checked_sanction(
+    rulebook: Rulebook,
+    category: str,
+    *,
+    finding: str,
+    sanction: str,
+    reasons: str,
+    conduct: str = "",
+    departure_reasons: str = "",
+) -> ChosenSanction:
+    """The sanction for a finding, as the rulebook's guidance allows it; CaseError otherwise."""
     if finding != Allegation.Finding.UPHELD:
         if sanction:
             raise CaseError("a sanction follows only an upheld finding")
-        return ""
+        return ChosenSanction()
     codes = [s.code for s in rulebook.sanctions]
     if sanction not in codes:
         raise CaseError("choose a sanction from the rulebook's guidance: " + ", ".join(codes))
-    require_reasons(reasons)
-    return sanction
+    if len(reasons.strip()) < MIN_REASONS:
+        raise CaseError("write the reasons for the sanction chosen (at least a sentence)")
+    if not rulebook.sanctions_guidance:
+        return ChosenSanction(sanction=sanction)
+    rows = rulebook.guidance_for(category)
+    row = next((r for r in rows if r.code == conduct), None)
+    if row is None:
+        offered = ", ".join(r.code for r in rows)
+        raise CaseError(
+            f"say which conduct in the sanctions guidance the finding is of: one of {offered}"
+        )
+    rank = rulebook.sanction_rank(sanction)
+    inside = rulebook.sanction_rank(row.lowest) <= rank <= rulebook.sanction_rank(row.highest)
+    if inside:
+        return ChosenSanction(sanction=sanction, conduct=row.code)
+    if len(departure_reasons.strip()) < MIN_REASONS:
+        labels = {s.code: s.label.lower() for s in rulebook.sanctions}
+        raise CaseError(
+            f"the guidance for this conduct ranges from {labels[row.lowest]} to "
+            f"{labels[row.highest]}; a sanction outside it needs recorded reasons for departing "
+            "from the guidance"
+        )
+    return ChosenSanction(
+        sanction=sanction, conduct=row.code, departure_reasons=departure_reasons.strip()
+    )
 
 
 # --- Notices and the respondent's answer -----------------------------------------------------

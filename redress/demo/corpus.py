@@ -162,6 +162,8 @@ REASONS = {
     "conduct occurred as alleged.",
     "sanction": "The sanction reflects the seriousness of the conduct, the respondent's "
     "acceptance of the facts and the guidance in the rulebook.",
+    "departure": "The conduct falls between two rows of the guidance; the panel has weighed the "
+    "aggravating factors recorded above and departs from the range for that reason.",
     "review": "The decision applied the adopted definition correctly and the reasons are adequate.",
     "appeal_lodged": "The appellant says the panel did not consider the mitigation submitted.",
     "appeal_dismissed": "The panel considered the mitigation; the appeal raises no new matter.",

@@ -26,6 +26,7 @@ from redress.cases.facts import calendar_of
 from redress.cases.models import Case
 from redress.demo import stories
 from redress.demo.equality import declare_demo_equality
+from redress.demo.pool import build_pool
 from redress.demo.register import DEMO_PASSWORD, Register, build_register
 from redress.demo.stories import Story
 from redress.lib.workdays import WorkingCalendar
@@ -80,6 +81,12 @@ def seed_organisation(
         # Its own generator, so the answers do not shift the people and cases the seed makes.
         declare_demo_equality(
             random.Random(seed), register.members, register.staff.first(StaffRole.ADMIN)
+        )
+        build_pool(
+            random.Random(seed + 1),
+            register,
+            calendar_of(register.organisation),
+            today=timezone.localdate(now),
         )
         planned = _plan(rng, register, cases)
         for when, story, step in _timeline(planned, register, today=timezone.localdate(now)):

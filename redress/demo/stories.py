@@ -26,6 +26,7 @@ from redress.demo import corpus
 from redress.demo.register import Register
 from redress.people.models import Person, StaffRole, User
 from redress.rulebook.schema import Rulebook
+from redress.rulebook.selectors import parsed
 
 ROUTES = {
     "no_further_action": 25,
@@ -571,14 +572,20 @@ def decide_on_the_papers(story: Story) -> None:
 def record_findings(story: Story) -> None:
     case, chair = story.the_case, story.team.panel[0]
     charged = case.allegations.filter(charged=True).order_by("pk")
+    rulebook = parsed(case.rulebook)
     for allegation, finding in zip(charged, story.findings, strict=True):
         upheld = finding == Allegation.Finding.UPHELD
+        # The first row of the guidance that fits the category; a sanction the story drew from
+        # outside its range is recorded as a departure, with reasons, as the rulebook requires.
+        row = rulebook.guidance_for(allegation.category)[0] if upheld else None
         services.record_finding(
             allegation,
             finding=finding,
             reasons=corpus.REASONS[finding],
             sanction=story.sanction if upheld else "",
             sanction_reasons=corpus.REASONS["sanction"] if upheld else "",
+            conduct=row.code if row else "",
+            departure_reasons=corpus.REASONS["departure"] if upheld else "",
             actor=chair,
         )
     after = "appeal_window"

@@ -259,6 +259,26 @@ def revoke_role(*, user: User, role: str, actor: User | None = None) -> bool:
     return bool(deleted)
 
 
+def link_person(*, user: User, person: Person, actor: User | None = None) -> None:
+    """Record that a staff account is this person on the register, so that the conflict rules
+    can see their unit and anything naming them."""
+    organisation = _organisation_of(user)
+    if person.organisation_id != organisation.pk:
+        raise PeopleError(f"person {person.pk} belongs to another organisation")
+    with transaction.atomic():
+        if User.objects.filter(person=person).exclude(pk=user.pk).exists():
+            raise PeopleError(f"person {person.pk} is already another account's person")
+        User.objects.filter(pk=user.pk).update(person=person)
+        user.person = person
+        record_event(
+            organisation=organisation,
+            actor=actor,
+            action="user.person_linked",
+            target=user,
+            data={"person_id": person.pk},
+        )
+
+
 def check_roles(roles: Iterable[str]) -> None:
     unknown = sorted(set(roles) - set(StaffRole.values))
     if unknown:

@@ -166,10 +166,59 @@ def check_references(rulebook: Rulebook, lines: dict[Path, int]) -> None:
         for number, stage in enumerate(decision.stages):
             if stage not in stages:
                 fail(f"unknown stage {stage!r}", "decisions", name, "stages", number)
+    _check_decision_rules(rulebook, roles, fail)
     seen: set[tuple[str, str]] = set()
     for index, transition in enumerate(rulebook.transitions):
         _check_transition(rulebook, index, transition, roles, seen, fail)
     _check_every_stage_can_end(rulebook, fail)
+
+
+def _check_decision_rules(rulebook: Rulebook, roles: set[str], fail: Any) -> None:
+    """The sanctions guidance, training, panel and committee rules name only what exists."""
+    sanctions = [s.code for s in rulebook.sanctions]
+    codes: set[str] = set()
+    for index, row in enumerate(rulebook.sanctions_guidance):
+        at = ("sanctions_guidance", index)
+        if row.code in codes:
+            fail(f"a second guidance row called {row.code!r}", *at, "code")
+        codes.add(row.code)
+        for end in ("lowest", "highest"):
+            if getattr(row, end) not in sanctions:
+                fail(f"unknown sanction {getattr(row, end)!r}", *at, end)
+        if sanctions.index(row.lowest) > sanctions.index(row.highest):
+            fail("the lowest sanction is more severe than the highest", *at)
+        for number, category in enumerate(row.categories):
+            if category not in rulebook.categories:
+                fail(f"unknown category {category!r}", *at, "categories", number)
+    training = rulebook.training
+    for number, subject in enumerate(training.always):
+        if subject not in training.subjects:
+            fail(f"unknown training subject {subject!r}", "training", "always", number)
+    for category, subject in training.by_category.items():
+        if category not in rulebook.categories:
+            fail(f"unknown category {category!r}", "training", "by_category", category)
+        if subject not in training.subjects:
+            fail(f"unknown training subject {subject!r}", "training", "by_category", category)
+    for number, role in enumerate(training.deciding_roles):
+        if role not in roles:
+            fail(f"unknown role {role!r}", "training", "deciding_roles", number)
+    panels = rulebook.panels
+    if panels.chair_subject and panels.chair_subject not in training.subjects:
+        fail(f"unknown training subject {panels.chair_subject!r}", "panels", "chair_subject")
+    for number, category in enumerate(panels.ethnic_minority_member_categories):
+        if category not in rulebook.categories:
+            fail(
+                f"unknown category {category!r}",
+                "panels",
+                "ethnic_minority_member_categories",
+                number,
+            )
+    balance = panels.gender_balance
+    if balance.min_women > min(panels.size, panels.appeal_size):
+        fail("more women are required than a panel has members", "panels", "gender_balance")
+    for number, kind in enumerate(rulebook.committee.decides):
+        if kind not in rulebook.decisions and kind != "panel_appointment":
+            fail(f"unknown decision {kind!r}", "committee", "decides", number)
 
 
 def _check_transition(

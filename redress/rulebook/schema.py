@@ -150,6 +150,76 @@ class Sanction(Strict):
     label: str
 
 
+class GuidanceRow(Strict):
+    """One row of the sanctions guidance: a kind of conduct, what makes it worse or better, and
+    the range of sanctions (codes from `sanctions`, mildest first) a panel chooses within."""
+
+    code: str = Field(pattern=CODE)
+    conduct: str
+    categories: tuple[str, ...] = ()  # empty: conduct in any category
+    aggravating: tuple[str, ...] = ()
+    mitigating: tuple[str, ...] = ()
+    lowest: str
+    highest: str
+
+
+class TrainingSubject(Strict):
+    label: str
+
+
+class Training(Strict):
+    """What a person must be currently trained in to decide a case: every subject in `always`,
+    and the subject `by_category` names for each category the case's allegations are in."""
+
+    valid_for_months: int = Field(default=24, ge=1, le=120)
+    subjects: dict[str, TrainingSubject] = Field(default_factory=dict)
+    always: tuple[str, ...] = ()
+    by_category: dict[str, str] = Field(default_factory=dict)
+    deciding_roles: tuple[str, ...] = ()
+
+    def subjects_for(self, categories: frozenset[str] | set[str]) -> tuple[str, ...]:
+        """The subjects, in a fixed order, that deciding allegations in `categories` needs."""
+        needed = dict.fromkeys(self.always)
+        for category in sorted(categories):
+            subject = self.by_category.get(category)
+            if subject:
+                needed[subject] = None
+        return tuple(needed)
+
+
+class GenderBalance(Strict):
+    min_women: int = Field(default=0, ge=0, le=9)
+    max_same_gender: int | None = Field(default=None, ge=1, le=9)
+
+
+class Panels(Strict):
+    """How a panel (and an appeal panel) is made up."""
+
+    size: int = Field(default=3, ge=1, le=9)
+    appeal_size: int = Field(default=3, ge=1, le=9)
+    chair_subject: str | None = None  # the training a chair needs, if any
+    gender_balance: GenderBalance = Field(default_factory=GenderBalance)
+    ethnic_minority_member_categories: tuple[str, ...] = ()
+    max_open_cases: int = Field(default=4, ge=1, le=100)
+
+    def needs_minority_member(self, categories: frozenset[str] | set[str]) -> bool:
+        return bool(set(categories) & set(self.ethnic_minority_member_categories))
+
+
+class Committee(Strict):
+    """How a committee's vote is decided. Members present are those voting for, against or
+    abstaining; recused members are not counted as members for the quorum."""
+
+    decides: tuple[str, ...] = ()
+    quorum_share: float = Field(default=0.5, gt=0, le=1)  # present must be at least this share
+    majority_share: float = Field(default=0.5, ge=0.5, lt=1)  # "for" must exceed this share
+    abstentions_count: bool = False  # whether abstentions count among the votes cast
+
+
+class Appeals(Strict):
+    grounds: dict[str, str] = Field(default_factory=dict)
+
+
 class Rulebook(Strict):
     """A whole procedure. Cross-references are checked by `loader.check_references`."""
 
@@ -168,6 +238,27 @@ class Rulebook(Strict):
     transitions: tuple[Transition, ...] = Field(min_length=1)
     sanctions: tuple[Sanction, ...] = Field(min_length=1)
     representations: Representations = Field(default_factory=Representations)
+    sanctions_guidance: tuple[GuidanceRow, ...] = ()
+    training: Training = Field(default_factory=Training)
+    panels: Panels = Field(default_factory=Panels)
+    committee: Committee = Field(default_factory=Committee)
+    appeals: Appeals = Field(default_factory=Appeals)
+
+    def sanction_rank(self, code: str) -> int:
+        """Where a sanction stands in the guidance, mildest first (-1 if it is not there)."""
+        codes = [s.code for s in self.sanctions]
+        return codes.index(code) if code in codes else -1
+
+    def guidance_row(self, code: str) -> GuidanceRow | None:
+        return next((row for row in self.sanctions_guidance if row.code == code), None)
+
+    def guidance_for(self, category: str) -> tuple[GuidanceRow, ...]:
+        """The guidance rows that apply to conduct in `category`."""
+        return tuple(
+            row
+            for row in self.sanctions_guidance
+            if not row.categories or category in row.categories
+        )
 
     def transitions_from(self, stage: str) -> tuple[Transition, ...]:
         return tuple(t for t in self.transitions if t.from_stage == stage)

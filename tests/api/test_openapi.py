@@ -20,6 +20,7 @@ def test_the_schema_is_served_without_a_token_and_lists_every_endpoint(db) -> No
         ("GET", "/api/v1/cases/{case_id}"),
         ("GET", "/api/v1/cases/{case_id}/transitions"),
         ("POST", "/api/v1/cases/{case_id}/transitions"),
+        ("POST", "/api/v1/cases/{case_id}/team"),
     }
 
 

@@ -91,6 +91,7 @@ def finding(sanction: str = "warning") -> dict[str, str]:
         "reasons": REASONS,
         "sanction": sanction,
         "sanction_reasons": REASONS if sanction else "",
+        "conduct": "harassment_of_a_person" if sanction else "",
     }
 
 

@@ -66,6 +66,8 @@ def record_finding(request: HttpRequest, case_id: int, allegation_id: int) -> Ht
             reasons=data["reasons"],
             sanction=data["sanction"],
             sanction_reasons=data["sanction_reasons"],
+            conduct=data["conduct"],
+            departure_reasons=data["departure_reasons"],
             actor=staff(request),
         )
         return "Finding recorded."

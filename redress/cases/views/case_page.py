@@ -33,6 +33,7 @@ from redress.cases.models import (
     InterimSuspension,
 )
 from redress.cases.selectors import CaseNotFound
+from redress.cases.similar import similar_decided_cases
 from redress.cases.views import offers
 from redress.cases.views.access import MAX_ID, staff
 from redress.cases.views.offers import Viewer, form_key
@@ -219,7 +220,17 @@ def _allegations(viewer: Viewer, bound: Bound) -> dict[str, Any]:
         "Add an allegation",
         "Add the allegation",
     )
-    return {"allegations": rows, "allegation_actions": _actions(bound, add)}
+    deciding = viewer.at(services.FINDING_STAGES) and viewer.plays(services.FINDERS)
+    return {
+        "allegations": rows,
+        "allegation_actions": _actions(bound, add),
+        # Beside the findings about to be made: how comparable cases were decided.
+        "similar_cases": similar_decided_cases(case, SIMILAR_SHOWN) if deciding else [],
+        "sanction_labels": {s.code: s.label for s in viewer.rulebook.sanctions},
+    }
+
+
+SIMILAR_SHOWN = 5
 
 
 def _allegation_actions(

@@ -160,7 +160,14 @@ def charge_form(allegation: Allegation, data: Data = None) -> ChargeForm:
 
 def finding_form(allegation: Allegation, rulebook: Rulebook, data: Data = None) -> FindingForm:
     sanctions = [(s.code, s.label) for s in rulebook.sanctions]
-    return FindingForm(data, sanctions=sanctions, auto_id=f"finding-{allegation.pk}-%s")
+    labels = {s.code: s.label.lower() for s in rulebook.sanctions}
+    conducts = [
+        (row.code, f"{row.conduct} ({labels[row.lowest]} to {labels[row.highest]})")
+        for row in rulebook.guidance_for(allegation.category)
+    ]
+    return FindingForm(
+        data, sanctions=sanctions, conducts=conducts, auto_id=f"finding-{allegation.pk}-%s"
+    )
 
 
 def response_form(data: Data = None) -> ResponseForm:
