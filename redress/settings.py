@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "redress.transparency",
     "redress.evidence",
     "redress.consistency",
+    "redress.ops",
 ]
 
 MIDDLEWARE = [
@@ -237,6 +238,12 @@ REDRESS_REMIND_WORKING_DAYS_BEFORE = env_int(
     2,
     "Working days before a deadline that `redress remind` first emails the case officer "
     "(it also reminds on the day and once overdue); 0 for no early reminder.",
+)
+REDRESS_WORKER_STALE_SECONDS = env_int(
+    "REDRESS_WORKER_STALE_SECONDS",
+    60,
+    "Seconds without a heartbeat after which a task worker is taken for dead: `redress doctor` "
+    "warns, and other workers queue its unfinished task again. Workers beat four times as often.",
 )
 
 LOGGING = {

@@ -21,9 +21,9 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from redress.demo.console import login_lines, summary_lines
-from redress.demo.management.commands.worker import DATABASE_BACKEND
 from redress.demo.register import DEMO_PASSWORD, existing_logins
 from redress.demo.seed import SeedError, seed_organisation
+from redress.ops.management.commands.worker import DATABASE_BACKEND
 from redress.people.models import Organisation
 
 WORKER_STOP_SECONDS = 10

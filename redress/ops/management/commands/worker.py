@@ -2,16 +2,23 @@
 
 It takes tasks (e-mailing notices, and later imports, redaction and analytics) from the
 database queue and runs them. Run one or more beside `redress serve`; each needs a unique id,
-which is generated unless given.
+which is generated unless given. While it runs it writes a heartbeat (`redress doctor` reads it)
+and queues again the tasks of workers that died in the middle of one (see
+`redress.ops.heartbeat`).
 """
 
 from __future__ import annotations
 
+import os
+import socket
 from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.crypto import get_random_string
+
+from redress.ops import heartbeat
 
 DATABASE_BACKEND = "django_tasks_db.DatabaseBackend"
 
@@ -53,6 +60,21 @@ class Command(BaseCommand):
             "reload": False,
             "verbosity": options["verbosity"],
         }
-        if options["worker_id"]:
-            worker_options["worker_id"] = options["worker_id"]
-        call_command("db_worker", **worker_options)
+        worker_id = options["worker_id"] or default_worker_id()
+        if len(worker_id) > 64:
+            raise CommandError("the worker id must be at most 64 characters")
+        worker_options["worker_id"] = worker_id
+        heartbeat.record_start(worker_id)
+        heartbeat.requeue_orphaned_tasks()
+        beating = heartbeat.HeartbeatThread(worker_id)
+        beating.start()
+        try:
+            call_command("db_worker", **worker_options)
+        finally:
+            beating.stop()
+            heartbeat.record_stop(worker_id)
+
+
+def default_worker_id() -> str:
+    """The machine, the process and a random part: unique, and says where the worker runs."""
+    return f"{socket.gethostname()[:40]}-{os.getpid()}-{get_random_string(8)}"
