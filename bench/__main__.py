@@ -22,6 +22,7 @@ BENCHMARKS = (
     "chat_parse",
     "similar_cases",
     "panel_proposal",
+    "soak",
 )
 
 
