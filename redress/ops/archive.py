@@ -75,12 +75,18 @@ class Reference:
 
 
 def evidence_references() -> Iterator[Reference]:
-    """Every evidence file the database names, read in the caller's transaction."""
+    """Every evidence file the database names, read in the caller's transaction: each stored
+    file by its content address, and each held report's sealed file by its name."""
+    from redress.evidence.models import StoredFile
     from redress.intake.models import IntakeEvidence
 
-    rows = IntakeEvidence.objects.order_by("pk").values_list("stored_as", "sha256", "encrypted")
-    for stored_as, sha256, encrypted in rows.iterator(chunk_size=2000):
-        yield Reference("intake-evidence", stored_as, None if encrypted or not sha256 else sha256)
+    for sha256 in (
+        StoredFile.objects.order_by("pk").values_list("sha256", flat=True).iterator(chunk_size=2000)
+    ):
+        yield Reference("evidence", f"sha256/{sha256[:2]}/{sha256[2:4]}/{sha256}", sha256)
+    sealed = IntakeEvidence.objects.filter(encrypted=True, stored_as__startswith="held/")
+    for stored_as in sealed.order_by("pk").values_list("stored_as", flat=True):
+        yield Reference("evidence", stored_as, None)
 
 
 def audit_heads() -> dict[str, dict[str, Any]]:

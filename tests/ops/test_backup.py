@@ -27,8 +27,17 @@ from tests.factories import file_case, make_cast, walk_to
 from tests.intake.helpers import submit
 from tests.ops.conftest import query, redress
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64 + b"a photo of the message"
-PDF = b"%PDF-1.4\n" + b"minutes of the branch meeting\n" * 20
+
+def _png() -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (4, 4), (200, 30, 30)).save(out, format="PNG")
+    return out.getvalue()
+
+
+PNG = _png()
+PDF = b"Minutes of the branch meeting.\n" * 20
 COUNTED = ("cases_case", "cases_complaint", "intake_intakeevidence", "audit_auditevent")
 
 
@@ -36,20 +45,21 @@ COUNTED = ("cases_case", "cases_complaint", "intake_intakeevidence", "audit_audi
 def installation(committed_db: None, settings: Any, tmp_path: Path) -> dict[str, Any]:
     """A small installation with committed data (pg_dump reads it from its own connection)."""
     settings.VAR_DIR = tmp_path / "source"
+    settings.REDRESS_EVIDENCE_ROOT = tmp_path / "source" / "evidence"
     settings.REDRESS_RECEIPT_ARGON2 = (1, 8, 1)
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     cast = make_cast()
     walk_to(file_case(cast), "investigation", cast)
     file_case(cast, anonymous=True)
     submit(cast.organisation, "anonymous", files=[Upload("photo.png", PNG)])
-    submit(cast.organisation, "confidential", files=[Upload("minutes.pdf", PDF)])
+    submit(cast.organisation, "confidential", files=[Upload("minutes.txt", PDF)])
     submit(
         cast.organisation,
         "held",
         respondent_name="Hal Heldover",
-        files=[Upload("held.pdf", PDF + b"held")],
+        files=[Upload("held.txt", PDF + b"held")],
     )
-    return {"cast": cast, "store": settings.VAR_DIR / "intake-evidence"}
+    return {"cast": cast, "store": settings.REDRESS_EVIDENCE_ROOT}
 
 
 def counts(url: str) -> dict[str, int]:
@@ -121,8 +131,8 @@ def test_restore_refuses_an_archive_whose_evidence_was_changed(
     with tarfile.open(archive) as source, tarfile.open(damaged, "w") as copy:
         for member in source.getmembers():
             data = source.extractfile(member).read()  # type: ignore[union-attr]
-            if member.name.startswith(FILES) and data.startswith(b"%PDF"):
-                data = data.replace(b"minutes", b"MINUTES")
+            if member.name.startswith(FILES) and data.startswith(b"Minutes"):
+                data = data.replace(b"Minutes", b"MINUTES")
             member.size = len(data)
             copy.addfile(member, io.BytesIO(data))
     env = {"DATABASE_URL": spare_database, "REDRESS_VAR_DIR": str(tmp_path / "restored")}
