@@ -144,6 +144,9 @@ def hold_and_decide(page: Page, allegations: int) -> None:
         finding = form(page, legend)
         finding.get_by_label("Upheld", exact=True).check()
         finding.get_by_label("Reasons for the finding").fill(REASONS)
+        finding.get_by_label("Conduct found, as the sanctions guidance describes it").select_option(
+            "harassment_of_a_person"
+        )
         finding.get_by_label("Sanction (only if upheld)").select_option(label="Formal warning")
         finding.get_by_label("Reasons for the sanction").fill(REASONS)
         submit(page, legend, "Finding recorded.")

@@ -14,8 +14,6 @@ status page depends on the phone's session.
 from __future__ import annotations
 
 import re
-import struct
-import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -30,6 +28,7 @@ from redress.intake.models import HeldReport, IntakeEvidence, Message
 from redress.intake.selectors import HELD_IN_PLAIN_WORDS, STAGE_IN_PLAIN_WORDS
 from redress.intake.services import RECEIPT_ATTEMPTS
 from redress.intake.views import WRONG_RECEIPT
+from tests.evidence.helpers import pdf, png
 from tests.factories import Cast, make_cast, make_organisation
 
 from .accessibility import assert_accessible
@@ -136,21 +135,7 @@ def test_the_check_sees_what_the_phone_shows(
         check(phone, checker)
 
 
-def png() -> bytes:
-    """A one-pixel PNG, made here: what a phone's screenshot is, in miniature."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-
-    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
-    pixels = zlib.compress(b"\x00\xd4\x35\x1c")
-    return (
-        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
-    )
-
-
-MINUTES_PDF = b"%PDF-1.4\n% Minutes of the branch meeting, 4 March\n%%EOF\n"
+MINUTES_PDF = pdf()  # a real PDF: the evidence store opens every PDF it is given
 
 
 def start_report(phone: Page, checker: Page, live_server: LiveServer) -> None:

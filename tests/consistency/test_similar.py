@@ -41,6 +41,7 @@ def _decided(cast, summary, category, *, sanction):
             reasons=REASONS,
             sanction=sanction,
             sanction_reasons=REASONS if sanction else "",
+            conduct="harassment_of_a_person" if sanction else "",
             actor=cast.panellist,
         )
     case_services.assign(case, user=cast.reviewer, role="reviewer", actor=cast.coordinator)

@@ -3,7 +3,6 @@ receipts are rate-limited with the same answer; the officer's messages go both w
 
 from __future__ import annotations
 
-import io
 import re
 from typing import Any
 from unittest import mock
@@ -11,7 +10,6 @@ from unittest import mock
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from pypdf import PdfWriter
 
 from redress.audit.models import AuditEvent
 from redress.cases import services as case_services
@@ -19,6 +17,7 @@ from redress.cases.models import Complaint
 from redress.intake import receipts, services
 from redress.intake.models import FailedReceiptAttempt, IntakeEvidence, Message
 from redress.people.services import register_person
+from tests.evidence.helpers import pdf
 from tests.factories import make_staff
 from tests.intake.helpers import submit, text
 
@@ -95,18 +94,9 @@ def test_only_the_cases_officer_may_message_the_complainant(public, code):
     assert not Message.objects.exists()
 
 
-def a_pdf() -> bytes:
-    """A real one-page PDF: the evidence store opens every PDF to look for scripts in it."""
-    writer = PdfWriter()
-    writer.add_blank_page(width=200, height=200)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
-
 def test_evidence_can_be_added_with_the_receipt(client, code):
     enter(client, code)
-    upload = SimpleUploadedFile("more.pdf", a_pdf())
+    upload = SimpleUploadedFile("more.pdf", pdf())
     response = client.post(
         "/report/status/", {"action": "evidence", "evidence": upload}, follow=True
     )
