@@ -44,7 +44,10 @@ def report(request: HttpRequest) -> HttpResponse:
         organisation = selectors.intake_organisation()
     except selectors.NoOrganisation:
         return _unavailable(request)
-    form = ReportForm(request.POST or None, request.FILES or None)
+    form = ReportForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             outcome = services.submit_report(organisation, form.report())
@@ -94,7 +97,8 @@ def _enter_receipt(request: HttpRequest, organisation: Any) -> HttpResponse:
             return redirect("intake:status")
         form.add_error("receipt", WRONG_RECEIPT)
     form.describe()
-    return render(request, "intake/enter_receipt.html", {"form": form})
+    status = 400 if form.errors else 200
+    return render(request, "intake/enter_receipt.html", {"form": form}, status=status)
 
 
 def _act_on_report(request: HttpRequest, receipt: Receipt, action: str) -> HttpResponse:
@@ -169,7 +173,7 @@ def case_messages(request: HttpRequest, case_id: int) -> HttpResponse:
         case = get_case(user, case_id)
     except CaseNotFound:
         raise Http404("no such case") from None
-    form = MessageForm(request.POST or None)
+    form = MessageForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         complaint = case.complaints.filter(pk=request.POST.get("complaint") or 0).first()
         if complaint is None:

@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from redress.audit.services import record_event
 from redress.cases.models import Assignment
@@ -51,6 +51,7 @@ class AnswerRequestForm(forms.Form):
 
 
 @login_required
+@require_GET
 def request_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)

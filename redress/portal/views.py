@@ -51,7 +51,7 @@ def _client(request: HttpRequest) -> str:
 def sign_in(request: HttpRequest) -> HttpResponse:
     if signin.session_person(request) is not None:
         return redirect("portal:cases")
-    form = SignInForm(request.POST or None)
+    form = SignInForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         started = time.monotonic()
         signin.request_link(
@@ -63,7 +63,8 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         # after the same pause, so the time taken does not tell either.
         time.sleep(max(0.0, REPLY_SECONDS - (time.monotonic() - started)))
         return render(request, "portal/link_sent.html", {})
-    return render(request, "portal/sign_in.html", {"form": form})
+    status = 400 if form.errors else 200
+    return render(request, "portal/sign_in.html", {"form": form}, status=status)
 
 
 @never_cache
@@ -142,7 +143,8 @@ def _action(
     if request.method == "POST":
         return render(request, template, context, status=400)
     if not allowed:
-        form.add_error(None, "This is not open to you on this case now.")
+        # An unbound form cannot carry an error: the page says it beside the form instead.
+        context["not_open"] = "This is not open to you on this case now."
     return render(request, template, context)
 
 
@@ -153,7 +155,7 @@ def answer(request: HttpRequest, person: Person, case_id: int) -> HttpResponse:
     return _action(
         request,
         pc,
-        form=AnswerForm(request.POST or None),
+        form=AnswerForm(request.POST if request.method == "POST" else None),
         allowed=selectors.standing(pc).may_answer,
         template="portal/answer.html",
         act=lambda data: services.answer_allegations(pc, text=data["text"]),
@@ -168,7 +170,7 @@ def extension(request: HttpRequest, person: Person, case_id: int) -> HttpRespons
     return _action(
         request,
         pc,
-        form=ExtensionForm(request.POST or None),
+        form=ExtensionForm(request.POST if request.method == "POST" else None),
         allowed=selectors.standing(pc).may_ask_extension,
         template="portal/extension.html",
         act=lambda data: services.ask_for_extension(
@@ -185,7 +187,7 @@ def companion(request: HttpRequest, person: Person, case_id: int) -> HttpRespons
     return _action(
         request,
         pc,
-        form=CompanionForm(request.POST or None),
+        form=CompanionForm(request.POST if request.method == "POST" else None),
         allowed=selectors.standing(pc).may_name_companion,
         template="portal/companion.html",
         act=lambda data: services.name_companion(
@@ -202,7 +204,7 @@ def appeal(request: HttpRequest, person: Person, case_id: int) -> HttpResponse:
     return _action(
         request,
         pc,
-        form=AppealForm(request.POST or None),
+        form=AppealForm(request.POST if request.method == "POST" else None),
         allowed=selectors.standing(pc).may_appeal,
         template="portal/appeal.html",
         act=lambda data: services.lodge_appeal(pc, grounds=data["grounds"]),
