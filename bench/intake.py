@@ -380,6 +380,8 @@ class _Server:
             "REDRESS_VAR_DIR": str(folder / "var"),
             "DJANGO_SETTINGS_MODULE": "redress.settings",
             "LOG_LEVEL": "WARNING",
+            # The simulated clients all come from loopback; the per-client limits would stop them.
+            "RATE_LIMIT_EXEMPT": "127.0.0.1",
         }
         self.child: subprocess.Popen[bytes] | None = None
 

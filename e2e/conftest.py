@@ -51,7 +51,9 @@ def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[Browser]:
 
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(locale="en-GB")
+    # axe-core is injected as an inline script, which the site's Content Security Policy rightly
+    # blocks; e2e/test_signin_csp.py browses with the policy in force.
+    context = browser.new_context(locale="en-GB", bypass_csp=True)
     context.set_default_timeout(15_000)
     try:
         yield context.new_page()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from redress.config import env, env_bool, env_int, env_list
 
@@ -86,16 +87,22 @@ INSTALLED_APPS = [
     "redress.evidence",
     "redress.consistency",
     "redress.ops",
+    "redress.security",
+    "ninja",  # serves the API docs' scripts from this site, which the CSP allows, not a CDN
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "redress.security.ratelimits.RateLimitMiddleware",
+    "redress.security.uploads.RequestSizeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "redress.security.signin.SignInExpiryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -155,6 +162,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 SESSION_COOKIE_AGE = env_int(
     "SESSION_COOKIE_AGE", 8 * 3600, "Seconds a staff sign-in lasts before it must be repeated."
 )
+STAFF_IDLE_SECONDS = env_int(
+    "STAFF_IDLE_SECONDS",
+    30 * 60,
+    "Seconds without a request after which a staff sign-in ends.",
+)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -179,7 +191,70 @@ SECURE_PROXY_SSL_HEADER = (
 )
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Content Security Policy: the pages load scripts, styles, images and fonts from this site only,
+# run no inline script or style attribute, post forms only here, and may not be framed.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'none'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'none'"],
+    }
+}
+
+# Uploads: a body larger than this is refused before it is read (the intake's own limits on
+# each file's size and number come on top); a form with more fields than this is refused too.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int(
+    "DATA_UPLOAD_MAX_MEMORY_SIZE",
+    2_621_440,
+    "Largest request body in bytes, other than uploaded files, that Redress reads.",
+)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # larger uploads are spooled to a temporary file
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
+MAX_REQUEST_BYTES = env_int(
+    "MAX_REQUEST_BYTES",
+    55_000_000,
+    "Largest request body in bytes, uploaded files included (the intake takes five files of "
+    "10 MB); a larger one is refused before it is read.",
+)
+
+# Rate limits on the public endpoints (redress/security/ratelimits.py has the table).
+RATE_LIMIT_BACKEND = env(
+    "RATE_LIMIT_BACKEND",
+    "database",
+    "Where rate-limit counts are kept: `database` (no more to run), or `redis` (REDIS_URL) "
+    "for production traffic.",
+)
+if RATE_LIMIT_BACKEND not in {"database", "redis"}:
+    raise ImproperlyConfigured("RATE_LIMIT_BACKEND must be database or redis")
+REDIS_URL = env(
+    "REDIS_URL",
+    "redis://127.0.0.1:6379/0",
+    "Redis server for rate-limit counts when RATE_LIMIT_BACKEND is redis.",
+    secret=True,
+)
+RATE_LIMIT_EXEMPT = env_list(
+    "RATE_LIMIT_EXEMPT",
+    "",
+    "Comma-separated client addresses no rate limit applies to (a load test's, a monitor's).",
+)
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "ratelimit": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if RATE_LIMIT_BACKEND == "redis"
+        else {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    ),
+}
 
 EMAIL_BACKEND = env(
     "EMAIL_BACKEND",

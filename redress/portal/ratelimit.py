@@ -1,12 +1,14 @@
-"""A fixed-window rate limit kept in the database, so every web process shares it."""
+"""A fixed-window rate limit shared by every web process: kept in the database, or in Redis when
+RATE_LIMIT_BACKEND is `redis` (production with more than a little traffic)."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.cache import caches
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -26,6 +28,8 @@ def allow(key: str, *, limit: int, window: timedelta) -> bool:
     now = timezone.now()
     seconds = int(window.total_seconds())
     start = now - timedelta(seconds=int(now.timestamp()) % seconds, microseconds=now.microsecond)
+    if settings.RATE_LIMIT_BACKEND == "redis":
+        return _allow_in_cache(key, start, limit=limit, seconds=seconds)
     for _ in range(2):  # a concurrent first hit may create the bucket between our two steps
         try:
             with transaction.atomic():
@@ -39,6 +43,20 @@ def allow(key: str, *, limit: int, window: timedelta) -> bool:
         except IntegrityError:
             continue
     return False
+
+
+def _allow_in_cache(key: str, start: datetime, *, limit: int, seconds: int) -> bool:
+    """The same count in the `ratelimit` cache (Redis): one counter per key and window, which
+    expires by itself when the window is over."""
+    cache = caches["ratelimit"]
+    bucket = f"{key}:{int(start.timestamp())}"
+    cache.add(bucket, 0, timeout=seconds + 1)
+    try:
+        hits = cache.incr(bucket)
+    except ValueError:  # the counter expired between the two calls: this is its first hit
+        cache.add(bucket, 1, timeout=seconds + 1)
+        hits = 1
+    return hits <= limit
 
 
 def forget_old(*, older_than: timedelta = timedelta(days=1)) -> int:
