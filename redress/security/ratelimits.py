@@ -39,10 +39,11 @@ class Limit:
 
 
 LIMITS: tuple[Limit, ...] = (
-    # Reading the public pages at all: generous, it stops only a scraper or a flood.
+    # Reading the public pages (the published statistics too) at all: generous, it stops only
+    # a scraper or a flood.
     Limit(
         "public pages",
-        re.compile(r"^/($|login/|logout/|report/|portal/)"),
+        re.compile(r"^/($|login/|logout/|report/|portal/|transparency/)"),
         ANY_METHOD,
         300,
         timedelta(minutes=1),

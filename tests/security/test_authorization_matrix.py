@@ -12,7 +12,9 @@ The personas, each asking about one busy case (tests/security/world.py):
     ovsght   oversight: reads everything, changes nothing
     admin    an administrator with no relation to the case
 
-An answer is the status code, or where a redirect sends the asker: `login` (the staff sign-in
+The published statistics (/transparency/) are public; the world has published no release, so a
+release's pages are a 404 to everyone. An answer is the status code, or where a redirect sends the
+asker: `login` (the staff sign-in
 page) or `portal` (the party portal's sign-in). A POST carries no form data, so a 400 means the
 asker reached the form and the view refused its content; 404 means the view would not admit the
 case (or record) exists. API requests carry a body that validates, so their answer is about who
@@ -126,6 +128,14 @@ route                                                    verb  anon    party   f
 /privacy/                                                POST  login   login   400     403     403     403     400     400
 /privacy/<request_id>/archive/                           GET   login   login   404     403     403     403     200     200
 /privacy/<request_id>/archive/                           POST  login   login   405     405     405     405     405     405
+/transparency/                                           GET   200     200     200     200     200     200     200     200
+/transparency/                                           POST  405     405     405     405     405     405     405     405
+/transparency/<organisation>/<period>/                   GET   404     404     404     404     404     404     404     404
+/transparency/<organisation>/<period>/                   POST  405     405     405     405     405     405     405     405
+/transparency/<organisation>/<period>.csv                GET   404     404     404     404     404     404     404     404
+/transparency/<organisation>/<period>.csv                POST  405     405     405     405     405     405     405     405
+/transparency/<organisation>/<period>.json               GET   404     404     404     404     404     404     404     404
+/transparency/<organisation>/<period>.json               POST  405     405     405     405     405     405     405     405
 /api/v1/openapi.json                                     GET   200     200     200     200     200     200     200     200
 /api/v1/openapi.json                                     POST  200     200     200     200     200     200     200     200
 /api/v1/docs                                             GET   200     200     200     200     200     200     200     200
