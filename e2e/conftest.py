@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.cache import caches
+from django.core.cache.backends.locmem import LocMemCache
 from django.db import connection, connections
 from playwright.sync_api import Browser, Page, sync_playwright
 
@@ -78,3 +80,12 @@ def flushable_audit_log(request: pytest.FixtureRequest) -> Iterator[None]:
     yield
     with connection.cursor() as cursor:
         cursor.execute("SET session_replication_role = replica")
+
+
+@pytest.fixture(autouse=True)
+def no_flood_counts_from_other_tests() -> None:
+    """The flood limits count in this process's memory (the `ratelimit` cache); each test starts
+    from none, as it starts from an empty database."""
+    cache = caches["ratelimit"]
+    if isinstance(cache, LocMemCache):
+        cache.clear()

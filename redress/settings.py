@@ -252,7 +252,8 @@ CACHES = {
     "ratelimit": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
         if RATE_LIMIT_BACKEND == "redis"
-        else {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+        # Flood counts (page views, API calls) per process; the rest go to the database.
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ratelimit"}
     ),
 }
 

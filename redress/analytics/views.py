@@ -75,6 +75,7 @@ def analytics_reader(view: StaffView) -> StaffView:
     return wrapped
 
 
+@login_required  # a staff page: sign in first, whatever the method
 @require_GET
 @analytics_reader
 def fairness(request: HttpRequest, user: User, organisation: Organisation) -> HttpResponse:
@@ -97,6 +98,7 @@ def fairness(request: HttpRequest, user: User, organisation: Organisation) -> Ht
     )
 
 
+@login_required  # a staff page: sign in first, whatever the method
 @require_GET
 @analytics_reader
 def fairness_json(request: HttpRequest, user: User, organisation: Organisation) -> HttpResponse:
@@ -174,6 +176,7 @@ def _upheld_bars(report: FairnessReport, dimension: str) -> dict[str, Any]:
     }
 
 
+@login_required  # a staff page: sign in first, whatever the method
 @require_GET
 @analytics_reader
 def timeliness_page(request: HttpRequest, user: User, organisation: Organisation) -> HttpResponse:
@@ -203,6 +206,7 @@ def timeliness_page(request: HttpRequest, user: User, organisation: Organisation
     )
 
 
+@login_required  # a staff page: sign in first, whatever the method
 @require_GET
 @analytics_reader
 def campaigns_page(request: HttpRequest, user: User, organisation: Organisation) -> HttpResponse:
@@ -219,6 +223,7 @@ def campaigns_page(request: HttpRequest, user: User, organisation: Organisation)
     )
 
 
+@login_required  # a staff page: sign in first, whatever the method
 @require_GET
 @analytics_reader
 def diversity_page(request: HttpRequest, user: User, organisation: Organisation) -> HttpResponse:
@@ -244,6 +249,7 @@ def diversity_page(request: HttpRequest, user: User, organisation: Organisation)
     )
 
 
+@login_required  # a staff page: sign in first, whatever the method
 @require_GET
 @analytics_reader
 def survey_results(request: HttpRequest, user: User, organisation: Organisation) -> HttpResponse:

@@ -1,5 +1,9 @@
 """A fixed-window rate limit shared by every web process: kept in the database, or in Redis when
-RATE_LIMIT_BACKEND is `redis` (production with more than a little traffic)."""
+RATE_LIMIT_BACKEND is `redis` (production with more than a little traffic).
+
+A flood limit (`shared=False`: reading pages, calling the API) is counted in the `ratelimit`
+cache instead, so that a page view never writes to the database: in memory, per web process,
+with the database backend; in Redis with the Redis backend."""
 
 from __future__ import annotations
 
@@ -22,13 +26,14 @@ def keyed(purpose: str, value: str) -> str:
     return hmac.new(secret, f"{purpose}:{value}".encode(), hashlib.sha256).hexdigest()
 
 
-def allow(key: str, *, limit: int, window: timedelta) -> bool:
+def allow(key: str, *, limit: int, window: timedelta, shared: bool = True) -> bool:
     """Count one use of `key`; False once it has been used more than `limit` times in the
-    current window."""
+    current window. `shared=False` counts in the ratelimit cache even with the database
+    backend."""
     now = timezone.now()
     seconds = int(window.total_seconds())
     start = now - timedelta(seconds=int(now.timestamp()) % seconds, microseconds=now.microsecond)
-    if settings.RATE_LIMIT_BACKEND == "redis":
+    if settings.RATE_LIMIT_BACKEND == "redis" or not shared:
         return _allow_in_cache(key, start, limit=limit, seconds=seconds)
     for _ in range(2):  # a concurrent first hit may create the bucket between our two steps
         try:
@@ -46,8 +51,8 @@ def allow(key: str, *, limit: int, window: timedelta) -> bool:
 
 
 def _allow_in_cache(key: str, start: datetime, *, limit: int, seconds: int) -> bool:
-    """The same count in the `ratelimit` cache (Redis): one counter per key and window, which
-    expires by itself when the window is over."""
+    """The same count in the `ratelimit` cache (Redis, or this process's memory): one counter
+    per key and window, which expires by itself when the window is over."""
     cache = caches["ratelimit"]
     bucket = f"{key}:{int(start.timestamp())}"
     cache.add(bucket, 0, timeout=seconds + 1)

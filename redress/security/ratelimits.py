@@ -3,8 +3,15 @@ sign-in, counted per client address in fixed windows (redress.portal.ratelimit k
 in the database or in Redis). One table says what is limited and how much; a request over a
 limit gets 429 with Retry-After, and nothing behind it runs.
 
+The flood limits (every public page, the API) are counted in the `ratelimit` cache: in memory
+per web process by default, so reading a public page never writes to the database, or in Redis.
+The limits on actions that do work (signing in, filing, entering receipts, following a portal
+link) are counted where RATE_LIMIT_BACKEND says, shared by every process.
+
 The portal and the intake also have limits of their own, per email address and per receipt,
 which no client address can get around; these come on top, per client, before any of that work.
+Asking the portal for a sign-in link is counted per client by the portal itself
+(redress.portal.signin.PER_CLIENT), so this table does not count it a second time.
 """
 
 from __future__ import annotations
@@ -33,6 +40,8 @@ class Limit:
     methods: frozenset[str]
     requests: int
     window: timedelta
+    # Counted in the shared store (the database, or Redis), not only in the ratelimit cache.
+    shared: bool = True
 
     def applies_to(self, request: HttpRequest) -> bool:
         return request.method in self.methods and bool(self.path.match(request.path))
@@ -43,10 +52,11 @@ LIMITS: tuple[Limit, ...] = (
     # a scraper or a flood.
     Limit(
         "public pages",
-        re.compile(r"^/($|login/|logout/|report/|portal/|transparency/)"),
+        re.compile(r"^/($|login/|logout/|report/|portal/|transparency/|survey/)"),
         ANY_METHOD,
         300,
         timedelta(minutes=1),
+        shared=False,
     ),
     # Guessing passwords (a failed sign-in is also counted per user name by the sign-in form).
     Limit("staff sign-in", re.compile(r"^/login/$"), WRITES, 30, timedelta(minutes=10)),
@@ -54,12 +64,10 @@ LIMITS: tuple[Limit, ...] = (
     Limit("report", re.compile(r"^/report/$"), WRITES, 20, timedelta(hours=1)),
     # Entering receipts: the intake counts wrong ones per receipt too.
     Limit("report status", re.compile(r"^/report/status/$"), WRITES, 60, timedelta(minutes=10)),
-    # Asking for and following portal sign-in links.
-    Limit(
-        "portal sign-in", re.compile(r"^/portal/(link/[^/]+/)?$"), WRITES, 20, timedelta(hours=1)
-    ),
+    # Following portal sign-in links (asking for one is counted by the portal, per client).
+    Limit("portal sign-in", re.compile(r"^/portal/link/[^/]+/$"), WRITES, 20, timedelta(hours=1)),
     # The API is for integrations, each with its token; this bounds a runaway one.
-    Limit("api", re.compile(r"^/api/"), ANY_METHOD, 1200, timedelta(minutes=1)),
+    Limit("api", re.compile(r"^/api/"), ANY_METHOD, 1200, timedelta(minutes=1), shared=False),
 )
 
 
@@ -83,7 +91,10 @@ def exceeded(request: HttpRequest) -> Limit | None:
         if not limit.applies_to(request):
             continue
         key = ratelimit.keyed(f"public:{limit.name}", client)
-        if not ratelimit.allow(key, limit=limit.requests, window=limit.window) and over is None:
+        allowed = ratelimit.allow(
+            key, limit=limit.requests, window=limit.window, shared=limit.shared
+        )
+        if not allowed and over is None:
             over = limit
     return over
 

@@ -8,6 +8,8 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from django.core.cache import caches
+from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
 from django.http import HttpResponse
 from django.test import Client
@@ -68,13 +70,15 @@ def answer(response: HttpResponse) -> str:
 
 
 def isolated(client: Client, send: Any) -> HttpResponse:
-    """One request whose changes (to the database and to the client's session cookie) are
-    undone afterwards, so every cell of the matrix is asked of the same world."""
+    """One request whose changes (to the database, the client's session cookie and the flood
+    counts) are undone afterwards, so every cell of the matrix is asked of the same world."""
     cookies = copy.deepcopy(client.cookies)
     with transaction.atomic():
         response = send()
         transaction.set_rollback(True)
     client.cookies = cookies
+    if isinstance(caches["ratelimit"], LocMemCache):  # this process's memory, never Redis
+        caches["ratelimit"].clear()
     return response
 
 
@@ -112,6 +116,8 @@ def page_url(world: World, route: str) -> str:
             return "triage"
         if name == "token":
             return world.link_token()
+        if name == "to":
+            return "respondent"
         if name == "rest":
             return "no/such/endpoint"
         if name == "organisation":
@@ -157,6 +163,8 @@ def api_body(world: World, method: str, path: str) -> dict[str, Any] | None:
         return None
     if path.endswith("/transitions"):
         return {"to": "no_such_stage"}
+    if path.endswith("/team"):
+        return {"username": world.cast.outsider.username, "role": "investigator"}
     return {
         "categories": ["bullying"],
         "summary": "Shouted at a member at the branch meeting.",

@@ -13,7 +13,12 @@ The personas, each asking about one busy case (tests/security/world.py):
     admin    an administrator with no relation to the case
 
 The published statistics (/transparency/) are public; the world has published no release, so a
-release's pages are a 404 to everyone. An answer is the status code, or where a redirect sends the
+release's pages are a 404 to everyone. The case has a chat export in evidence; the coordinator has
+prepared a document for publication that is under review (not released, so its download is a 404);
+the respondent has a survey to answer about a closed case. Analytics and publication are for the
+organisation's own coordinators and administrators (and oversight reads analytics); staff of
+another organisation holding those roles read their own organisation's pages, never this one's
+records. An answer is the status code, or where a redirect sends the
 asker: `login` (the staff sign-in
 page) or `portal` (the party portal's sign-in). A POST carries no form data, so a 400 means the
 asker reached the form and the view refused its content; 404 means the view would not admit the
@@ -136,6 +141,50 @@ route                                                    verb  anon    party   f
 /transparency/<organisation>/<period>.csv                POST  405     405     405     405     405     405     405     405
 /transparency/<organisation>/<period>.json               GET   404     404     404     404     404     404     404     404
 /transparency/<organisation>/<period>.json               POST  405     405     405     405     405     405     405     405
+/cases/<case_id>/evidence/                               GET   login   login   404     404     404     200     200     404
+/cases/<case_id>/evidence/                               POST  login   login   404     404     404     400     400     404
+/cases/<case_id>/evidence/<item_id>/original/            GET   login   login   404     404     404     200     200     404
+/cases/<case_id>/evidence/<item_id>/original/            POST  login   login   405     405     405     405     405     405
+/cases/<case_id>/evidence/<item_id>/for/<to>/            GET   login   login   404     404     404     200     200     404
+/cases/<case_id>/evidence/<item_id>/for/<to>/            POST  login   login   405     405     405     405     405     405
+/cases/<case_id>/evidence/messages/                      GET   login   login   404     404     404     200     200     404
+/cases/<case_id>/evidence/messages/                      POST  login   login   404     404     404     200     200     404
+/cases/<case_id>/evidence/messages/rely/                 GET   login   login   405     405     405     405     405     405
+/cases/<case_id>/evidence/messages/rely/                 POST  login   login   404     404     404     302     302     404
+/cases/<case_id>/evidence/messages/<message_id>/         GET   login   login   404     404     404     200     200     404
+/cases/<case_id>/evidence/messages/<message_id>/         POST  login   login   405     405     405     405     405     405
+/cases/<case_id>/evidence/bundle.pdf                     GET   login   login   404     404     404     200     200     404
+/cases/<case_id>/evidence/bundle.pdf                     POST  login   login   405     405     405     405     405     405
+/analytics/                                              GET   login   login   200     403     200     403     200     200
+/analytics/                                              POST  login   login   405     405     405     405     405     405
+/analytics/fairness.json                                 GET   login   login   200     403     200     403     200     200
+/analytics/fairness.json                                 POST  login   login   405     405     405     405     405     405
+/analytics/timeliness/                                   GET   login   login   200     403     200     403     200     200
+/analytics/timeliness/                                   POST  login   login   405     405     405     405     405     405
+/analytics/campaigns/                                    GET   login   login   200     403     200     403     200     200
+/analytics/campaigns/                                    POST  login   login   405     405     405     405     405     405
+/analytics/diversity/                                    GET   login   login   200     403     200     403     200     200
+/analytics/diversity/                                    POST  login   login   405     405     405     405     405     405
+/analytics/survey/                                       GET   login   login   200     403     200     403     200     200
+/analytics/survey/                                       POST  login   login   405     405     405     405     405     405
+/survey/                                                 GET   portal  200     portal  portal  portal  portal  portal  portal
+/survey/                                                 POST  405     405     405     405     405     405     405     405
+/survey/<invitation_id>/                                 GET   portal  200     portal  portal  portal  portal  portal  portal
+/survey/<invitation_id>/                                 POST  portal  400     portal  portal  portal  portal  portal  portal
+/publication/                                            GET   login   login   200     403     200     403     403     200
+/publication/                                            POST  login   login   400     403     400     403     403     400
+/publication/<document_id>/                              GET   login   login   404     403     200     403     403     200
+/publication/<document_id>/                              POST  login   login   405     405     405     405     405     405
+/publication/<document_id>/add/                          GET   login   login   405     405     405     405     405     405
+/publication/<document_id>/add/                          POST  login   login   404     403     400     403     403     400
+/publication/<document_id>/undo/<redaction_id>/          GET   login   login   405     405     405     405     405     405
+/publication/<document_id>/undo/<redaction_id>/          POST  login   login   404     403     400     403     403     400
+/publication/<document_id>/submit/                       GET   login   login   405     405     405     405     405     405
+/publication/<document_id>/submit/                       POST  login   login   404     403     302     403     403     302
+/publication/<document_id>/approve/                      GET   login   login   405     405     405     405     405     405
+/publication/<document_id>/approve/                      POST  login   login   404     403     400     403     403     400
+/publication/<document_id>/download/                     GET   login   login   404     403     404     403     403     404
+/publication/<document_id>/download/                     POST  login   login   405     405     405     405     405     405
 /api/v1/openapi.json                                     GET   200     200     200     200     200     200     200     200
 /api/v1/openapi.json                                     POST  200     200     200     200     200     200     200     200
 /api/v1/docs                                             GET   200     200     200     200     200     200     200     200
@@ -153,6 +202,7 @@ GET   /api/v1/cases                          401     200     200     200     200
 GET   /api/v1/cases/{case_id}                401     404     404     404     200     200     404
 GET   /api/v1/cases/{case_id}/transitions    401     404     404     404     200     200     404
 POST  /api/v1/cases/{case_id}/transitions    401     404     404     404     409     409     404
+POST  /api/v1/cases/{case_id}/team            401     404     403     201     403     403     201
 """
 
 

@@ -4,13 +4,15 @@ endpoint, and a limit on the size of what anyone may send."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import uuid
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+import time_machine
 from django.conf import settings as django_settings
 from django.core.cache import caches
 from django.test import Client
@@ -184,7 +186,7 @@ def tightened(monkeypatch: pytest.MonkeyPatch, requests: int) -> None:
         ratelimits,
         "LIMITS",
         tuple(
-            ratelimits.Limit(lim.name, lim.path, lim.methods, requests, timedelta(minutes=5))
+            dataclasses.replace(lim, requests=requests, window=timedelta(minutes=5))
             for lim in ratelimits.LIMITS
         ),
     )
@@ -243,24 +245,36 @@ def test_an_exempt_address_is_not_limited(monkeypatch: pytest.MonkeyPatch, setti
 
 
 def test_the_counts_can_live_in_redis(monkeypatch: pytest.MonkeyPatch, settings) -> None:
-    """RATE_LIMIT_BACKEND=redis, against the Redis on 127.0.0.1:6379."""
+    """RATE_LIMIT_BACKEND=redis, against the Redis on 127.0.0.1:6379, under a key prefix of this
+    test's own (other tests, workers and runs share the server), early in a five-minute window
+    so the three requests fall in one."""
+    from redress.portal.models import RateBucket
+
+    prefix = f"test-{uuid.uuid4()}"
     settings.RATE_LIMIT_BACKEND = "redis"
     settings.CACHES = {
         **django_settings.CACHES,
         "ratelimit": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": "redis://127.0.0.1:6379/0",
-            "KEY_PREFIX": f"test-{uuid.uuid4()}",  # nothing left from another run or worker
+            "KEY_PREFIX": prefix,
         },
     }
     tightened(monkeypatch, 2)
+    buckets_before = RateBucket.objects.count()
     client = Client(REMOTE_ADDR="10.7.7.7")
-    answers = [client.get("/portal/").status_code for _ in range(3)]
-    from redress.portal.models import RateBucket
-
-    assert answers == [200, 200, 429]
-    assert not RateBucket.objects.exists()  # counted in Redis, not in the database
-    assert caches["ratelimit"].__class__.__name__ == "RedisCache"
+    with time_machine.travel(datetime(2026, 11, 25, 12, 0, 1, tzinfo=UTC), tick=True):
+        answers = [client.get("/portal/").status_code for _ in range(3)]
+        redis = caches["ratelimit"]._cache.get_client()  # type: ignore[attr-defined]
+        ours = list(redis.scan_iter(f"{prefix}:*"))
+    try:
+        assert answers == [200, 200, 429]
+        assert caches["ratelimit"].__class__.__name__ == "RedisCache"
+        assert ours, "the counts are in Redis under this test's prefix"
+        assert RateBucket.objects.count() == buckets_before  # and not in the database
+    finally:
+        if ours:
+            redis.delete(*ours)
 
 
 # --- Upload limits -------------------------------------------------------------------------------

@@ -10,13 +10,19 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from redress.analytics.models import SurveyInvitation
 from redress.cases import services, suspensions
 from redress.cases.models import Assignment, Case, Notice
+from redress.evidence import services as evidence_services
+from redress.evidence.models import ChatMessage
+from redress.evidence.synthetic import whatsapp_export
 from redress.people.models import User
 from redress.portal import selectors as portal_selectors
 from redress.portal import services as portal_services
 from redress.portal import signin
 from redress.privacy import services as privacy_services
+from redress.publication import services as publication_services
+from redress.publication.engine import Style
 from tests.factories import (
     REASONS,
     Cast,
@@ -75,6 +81,40 @@ def build_world() -> World:
     )
     subject_access = privacy_services.export_for(cast.complainant, actor=cast.oversight)
 
+    # A chat export in evidence, whose messages the team can search and rely on.
+    chat = evidence_services.add_evidence(
+        case,
+        upload=evidence_services.Upload(
+            "chat.txt", whatsapp_export("android-24h", 12, seed=1).text.encode()
+        ),
+        actor=cast.officer,
+        chat_export=True,
+    )
+    message = ChatMessage.objects.filter(case=case).order_by("pk").first()
+    assert message is not None
+
+    # A document the coordinator has prepared for publication, under review.
+    document = publication_services.prepare_document(
+        organisation=organisation,
+        actor=cast.coordinator,
+        title="Investigation report",
+        filename="report.txt",
+        data=b"The panel wrote to member.secretary@example.org about the branch meeting.\n",
+        style=Style.PSEUDONYM,
+        keep_public=True,
+    )
+    redaction = document.redactions.order_by("pk").first()
+    assert redaction is not None
+
+    # A closed case, whose closing invited the respondent to the survey.
+    closed = file_case(cast)
+    for kind, outcome in (("triage", "no_further_action"), ("interim_measures", "not_needed")):
+        services.record_decision(
+            closed, kind=kind, outcome=outcome, reasons=REASONS, actor=cast.officer
+        )
+    services.transition_case(closed, to="closed", actor=cast.officer)
+    invitation = SurveyInvitation.objects.get(case=closed, person=cast.respondent)
+
     officer_assignment = Assignment.objects.get(case=case, user=cast.officer, ended_at=None)
     return World(
         cast=cast,
@@ -91,5 +131,10 @@ def build_world() -> World:
             "access_id": access.pk,
             "party_request_id": party_request.pk,
             "subject_access_id": subject_access.pk,
+            "item_id": chat.pk,
+            "message_id": message.pk,
+            "document_id": document.pk,
+            "redaction_id": redaction.pk,
+            "invitation_id": invitation.pk,
         },
     )
