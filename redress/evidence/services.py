@@ -104,6 +104,8 @@ def import_chat(item: EvidenceItem, *, actor: User) -> ChatExport:
     """Read an item already on a case as a chat export, message by message."""
     if item.case is None:
         raise EvidenceError("only evidence on a case can be read as a chat")
+    if item.case is None:
+        raise EvidenceError("only evidence on a case is disclosed to its parties or panel")
     case_services.require_role(item.case, EVIDENCE_HANDLERS, actor)
     if ChatExport.objects.filter(item=item).exists():
         raise EvidenceError("this file has already been read as a chat")
@@ -132,7 +134,11 @@ def read_original(item: EvidenceItem, *, actor: User) -> bytes:
 
 def disclose(item: EvidenceItem, *, actor: User | None, to: str) -> bytes:
     """A copy for another party (`to`: the respondent, the complainant, the panel), metadata
-    removed; the disclosure and the copy's own hash are recorded."""
+    removed; the disclosure and the copy's own hash are recorded. Disclosing is an act on the
+    case, for its evidence handlers: oversight reads the original, and discloses nothing."""
+    if item.case is None:
+        raise EvidenceError("only evidence on a case is disclosed to its parties or panel")
+    case_services.require_role(item.case, EVIDENCE_HANDLERS, actor)
     copy = disclosure.stripped_copy(store.read(item.file.sha256), item.file.content_type)
     record_event(
         organisation=item.organisation_id,

@@ -13,6 +13,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -101,7 +102,10 @@ def disclosed(request: HttpRequest, case_id: int, item_id: int, to: str) -> Http
         raise Http404("no such party")
     case = visible_case(request, case_id, log_read=False)
     item = _item(case, item_id)
-    data = services.disclose(item, actor=staff(request), to=to)
+    try:
+        data = services.disclose(item, actor=staff(request), to=to)
+    except CaseError as error:
+        raise PermissionDenied(str(error)) from error
     return _download(data, item, prefix=f"for-{to}")
 
 

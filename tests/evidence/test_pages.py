@@ -88,6 +88,15 @@ def test_downloads_are_recorded_and_copies_lose_metadata(client: Client, cast, c
     assert client.get(f"/cases/{case.pk}/evidence/{item.pk}/for/press/").status_code == 404
 
 
+def test_oversight_reads_the_original_but_discloses_nothing(client: Client, cast, case):
+    item = services.add_evidence(case, upload=Upload("p.png", helpers.png()), actor=cast.officer)
+    signed_in(client, cast.oversight)
+
+    assert client.get(f"/cases/{case.pk}/evidence/{item.pk}/original/").status_code == 200
+    assert client.get(f"/cases/{case.pk}/evidence/{item.pk}/for/respondent/").status_code == 403
+    assert not AuditEvent.objects.filter(action="evidence.disclosed").exists()
+
+
 def test_messages_are_searched_chosen_and_read_in_context(client: Client, cast, chat_case):
     case = chat_case
     signed_in(client, cast.officer)

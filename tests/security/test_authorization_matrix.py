@@ -145,7 +145,7 @@ route                                                    verb  anon    party   f
 /cases/<case_id>/evidence/                               POST  login   login   404     404     404     400     400     404
 /cases/<case_id>/evidence/<item_id>/original/            GET   login   login   404     404     404     200     200     404
 /cases/<case_id>/evidence/<item_id>/original/            POST  login   login   405     405     405     405     405     405
-/cases/<case_id>/evidence/<item_id>/for/<to>/            GET   login   login   404     404     404     200     200     404
+/cases/<case_id>/evidence/<item_id>/for/<to>/            GET   login   login   404     404     404     200     403     404
 /cases/<case_id>/evidence/<item_id>/for/<to>/            POST  login   login   405     405     405     405     405     405
 /cases/<case_id>/evidence/messages/                      GET   login   login   404     404     404     200     200     404
 /cases/<case_id>/evidence/messages/                      POST  login   login   404     404     404     200     200     404
