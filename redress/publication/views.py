@@ -4,6 +4,7 @@ person, download the release. Refusals come from the services, never from a hidd
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import cast
 
 from django import forms
@@ -188,28 +189,42 @@ def undo_redaction(request: HttpRequest, document_id: int, redaction_id: int) ->
 @login_required
 @require_POST
 def submit(request: HttpRequest, document_id: int) -> HttpResponse:
-    user = _publisher(request)
-    found = _document(user, document_id)
-    try:
-        services.submit_for_release(found, actor=user)
-    except services.PublicationRefused as error:
-        messages.error(request, _sentence(error))
-        return _review_page(request, found, status=400)
-    messages.success(request, "Submitted: a second person must now approve the release.")
-    return redirect("publication:document", found.pk)
+    return _release_step(
+        request,
+        document_id,
+        services.submit_for_release,
+        done="Submitted: a second person must now approve the release.",
+    )
 
 
 @login_required
 @require_POST
 def approve(request: HttpRequest, document_id: int) -> HttpResponse:
+    return _release_step(
+        request,
+        document_id,
+        services.approve_release,
+        done="Released. The redacted document can no longer change.",
+    )
+
+
+def _release_step(
+    request: HttpRequest,
+    document_id: int,
+    step: Callable[..., object],
+    *,
+    done: str,
+) -> HttpResponse:
+    """Take a document one step towards release (submitting, approving) as the signed-in
+    publisher; a step the services refuse leaves the document as it was and says why."""
     user = _publisher(request)
     found = _document(user, document_id)
     try:
-        services.approve_release(found, actor=user)
+        step(found, actor=user)
     except services.PublicationRefused as error:
         messages.error(request, _sentence(error))
         return _review_page(request, found, status=400)
-    messages.success(request, "Released. The redacted document can no longer change.")
+    messages.success(request, done)
     return redirect("publication:document", found.pk)
 
 
